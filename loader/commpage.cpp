@@ -1,0 +1,171 @@
+#include "commpage.hpp"
+
+#include <cpuid.h>
+#include <cstring>
+#include <ctime>
+#include <fmt/format.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+namespace loader {
+namespace {
+
+// Offsets into the data page (xnu osfmk/i386/cpu_capabilities.h, _COMM_PAGE_THIS_VERSION 14).
+constexpr size_t kSignature = 0x000, kCapabilities64 = 0x010, kVersion = 0x01e, kCapabilities32 = 0x020,
+                 kNcpus = 0x022, kCacheLinesize = 0x026, kActiveCpus = 0x034, kPhysicalCpus = 0x035,
+                 kLogicalCpus = 0x036, kCpuClusters = 0x037, kMemorySize = 0x038, kCpuFamily = 0x040,
+                 kKernelPageShift = 0x04d, kUserPageShift64 = 0x04e, kNtTscBase = 0x050, kNtScale = 0x058,
+                 kNtShift = 0x05c, kNtNsBase = 0x060, kNtGeneration = 0x068, kGtodGeneration = 0x06c,
+                 kApproxTimeSupported = 0x088, kBoottimeUsec = 0x0c8;
+constexpr uint16_t kThisVersion = 14;
+
+// _cpu_capabilities bits (xnu osfmk/i386/cpu_capabilities.h).
+constexpr uint64_t kHasMMX = 0x1, kHasSSE = 0x2, kHasSSE2 = 0x4, kHasSSE3 = 0x8, kCache64 = 0x20,
+                   kFastThreadLocalStorage = 0x80, kHasSupplementalSSE3 = 0x100, k64Bit = 0x200,
+                   kHasSSE4_1 = 0x400, kHasSSE4_2 = 0x800, kHasAES = 0x1000, kUP = 0x8000, kNumCPUsShift = 16,
+                   kHasAVX1_0 = 0x01000000, kHasRDRAND = 0x02000000, kHasF16C = 0x04000000,
+                   kHasENFSTRG = 0x08000000, kHasFMA = 0x10000000, kHasAVX2_0 = 0x20000000, kHasBMI1 = 0x40000000,
+                   kHasBMI2 = 0x80000000, kHasADX = 0x400000000ULL, kHasRDSEED = 0x800000000ULL,
+                   kHasAVX512F = 0x4000000000ULL;
+
+template <typename T>
+void put(uint8_t* page, size_t off, T v) { std::memcpy(page + off, &v, sizeof v); }
+
+uint64_t capabilities(uint32_t ncpus) {
+    unsigned a, b, c, d;
+    uint64_t caps = k64Bit | kCache64 | kFastThreadLocalStorage;
+    if (__get_cpuid(1, &a, &b, &c, &d)) {
+        if (d & bit_MMX) caps |= kHasMMX;
+        if (d & bit_SSE) caps |= kHasSSE;
+        if (d & bit_SSE2) caps |= kHasSSE2;
+        if (c & bit_SSE3) caps |= kHasSSE3;
+        if (c & bit_SSSE3) caps |= kHasSupplementalSSE3;
+        if (c & bit_SSE4_1) caps |= kHasSSE4_1;
+        if (c & bit_SSE4_2) caps |= kHasSSE4_2;
+        if (c & bit_AES) caps |= kHasAES;
+        if (c & bit_AVX) caps |= kHasAVX1_0;
+        if (c & bit_RDRND) caps |= kHasRDRAND;
+        if (c & bit_F16C) caps |= kHasF16C;
+        if (c & bit_FMA) caps |= kHasFMA;
+    }
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+        if (b & bit_AVX2) caps |= kHasAVX2_0;
+        if (b & bit_BMI) caps |= kHasBMI1;
+        if (b & bit_BMI2) caps |= kHasBMI2;
+        if (b & (1u << 9)) caps |= kHasENFSTRG;  // ERMS: enhanced REP MOVSB/STOSB
+        if (b & bit_ADX) caps |= kHasADX;
+        if (b & bit_RDSEED) caps |= kHasRDSEED;
+        if (b & bit_AVX512F) caps |= kHasAVX512F;
+    }
+    if (ncpus == 1) caps |= kUP;
+    caps |= uint64_t(ncpus > 255 ? 255 : ncpus) << kNumCPUsShift;
+    return caps;
+}
+
+uint64_t now_ns(clockid_t clock) {
+    timespec ts;
+    clock_gettime(clock, &ts);
+    return uint64_t(ts.tv_sec) * 1000000000ULL + ts.tv_nsec;
+}
+
+// The TSC frequency: from the hypervisor's CPUID leaf when there is one, else CPUID 0x15, else measured
+// against CLOCK_MONOTONIC_RAW over 2 ms.
+uint64_t tsc_frequency() {
+    unsigned a, b, c, d;
+    __cpuid(0x40000000, a, b, c, d);
+    if (a >= 0x40000010) {
+        __cpuid(0x40000010, a, b, c, d);
+        if (a) return uint64_t(a) * 1000;  // kHz
+    }
+    if (__get_cpuid_max(0, nullptr) >= 0x15) {
+        __cpuid(0x15, a, b, c, d);
+        if (a && b && c) return uint64_t(c) * b / a;
+    }
+    uint64_t t0 = now_ns(CLOCK_MONOTONIC_RAW), c0 = __rdtsc();
+    timespec req{0, 2000000};
+    nanosleep(&req, nullptr);
+    uint64_t t1 = now_ns(CLOCK_MONOTONIC_RAW), c1 = __rdtsc();
+    return (c1 - c0) * 1000000000ULL / (t1 - t0);
+}
+
+std::string cpu_brand() {
+    unsigned regs[12];
+    if (__get_cpuid_max(0x80000000, nullptr) < 0x80000004) return "Unknown CPU";
+    for (unsigned i = 0; i < 3; i++) __cpuid(0x80000002 + i, regs[i * 4], regs[i * 4 + 1], regs[i * 4 + 2], regs[i * 4 + 3]);
+    std::string s(reinterpret_cast<const char*>(regs), 48);
+    s.resize(strnlen(s.c_str(), 48));
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+    return s;
+}
+
+}  // namespace
+
+const HostFacts& host_facts() {
+    static const HostFacts facts = [] {
+        HostFacts f;
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        f.ncpus = n > 0 ? uint32_t(n) : 1;
+        f.memsize = uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE));
+        f.cpu_capabilities = capabilities(f.ncpus);
+        f.tsc_hz = tsc_frequency();
+        f.brand = cpu_brand();
+        return f;
+    }();
+    return facts;
+}
+
+void fill_commpage(uint8_t* page, const HostFacts& f, uint64_t tsc_now, uint64_t ns_now) {
+    std::memset(page, 0, 4096);
+    std::memcpy(page + kSignature, "commpage 64-bit", 16);
+    put<uint64_t>(page, kCapabilities64, f.cpu_capabilities);
+    put<uint16_t>(page, kVersion, kThisVersion);
+    put<uint32_t>(page, kCapabilities32, uint32_t(f.cpu_capabilities));
+    // ncpus overlaps the third byte of the 32-bit capabilities word, as on macOS.
+    put<uint8_t>(page, kNcpus, uint8_t(f.ncpus > 255 ? 255 : f.ncpus));
+    put<uint16_t>(page, kCacheLinesize, 64);
+    put<uint8_t>(page, kActiveCpus, uint8_t(f.ncpus));
+    put<uint8_t>(page, kPhysicalCpus, uint8_t(f.ncpus));
+    put<uint8_t>(page, kLogicalCpus, uint8_t(f.ncpus));
+    put<uint8_t>(page, kCpuClusters, 1);
+    put<uint64_t>(page, kMemorySize, f.memsize);
+    put<uint32_t>(page, kCpuFamily, 0);
+    put<uint8_t>(page, kKernelPageShift, 12);
+    put<uint8_t>(page, kUserPageShift64, 12);
+    // nanotime(): ns = ns_base + (((tsc - tsc_base) << shift) * scale >> 32). Choose shift so that scale
+    // (1e9 / tsc_hz as 32.32 fixed point) fits in 32 bits even for a TSC slower than 1 GHz.
+    uint32_t shift = 0;
+    uint64_t hz = f.tsc_hz ? f.tsc_hz : 1000000000ULL;
+    while ((1000000000ULL << 32) / (hz << shift) > 0xffffffffULL) shift++;
+    uint64_t scale = (1000000000ULL << 32) / (hz << shift);
+    put<uint64_t>(page, kNtTscBase, tsc_now);
+    put<uint32_t>(page, kNtScale, uint32_t(scale));
+    put<uint32_t>(page, kNtShift, shift);
+    put<uint64_t>(page, kNtNsBase, ns_now);
+    put<uint32_t>(page, kNtGeneration, 1);  // 0 means "being updated": Apple's readers spin on it
+    put<uint32_t>(page, kGtodGeneration, 0);  // 0: gettimeofday falls back to the system call
+    put<uint8_t>(page, kApproxTimeSupported, 0);
+    timespec boot_rt, mono;
+    clock_gettime(CLOCK_REALTIME, &boot_rt);
+    clock_gettime(CLOCK_BOOTTIME, &mono);
+    int64_t boot_usec = (boot_rt.tv_sec - mono.tv_sec) * 1000000LL + (boot_rt.tv_nsec - mono.tv_nsec) / 1000;
+    put<uint64_t>(page, kBoottimeUsec, uint64_t(boot_usec));
+}
+
+std::string map_commpage() {
+    void* p = mmap(reinterpret_cast<void*>(kCommpageBase), 2 * 4096, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p == MAP_FAILED || p != reinterpret_cast<void*>(kCommpageBase)) {
+        if (p != MAP_FAILED) munmap(p, 2 * 4096);
+        return fmt::format("cannot map the commpage at {:#x}: the address is in use", kCommpageBase);
+    }
+    // mach_absolute_time counts from boot on macOS: base the nanotime data on CLOCK_MONOTONIC_RAW, which the
+    // TSC tracks without NTP slewing.
+    fill_commpage(static_cast<uint8_t*>(p), host_facts(), __rdtsc(), now_ns(CLOCK_MONOTONIC_RAW));
+    mprotect(p, 4096, PROT_READ);
+    mprotect(static_cast<uint8_t*>(p) + 4096, 4096, PROT_READ | PROT_EXEC);
+    return {};
+}
+
+}  // namespace loader

@@ -1,0 +1,28 @@
+// The x86_64 commpage: one read-only data page at 0x7fffffe00000 (xnu osfmk/i386/cpu_capabilities.h) and an
+// empty text page after it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace loader {
+
+inline constexpr uint64_t kCommpageBase = 0x00007fffffe00000ULL;
+
+// Facts about the host that the commpage and sysctl both report.
+struct HostFacts {
+    uint32_t ncpus = 1;
+    uint64_t memsize = 0;
+    uint64_t cpu_capabilities = 0;
+    uint64_t tsc_hz = 0;
+    std::string brand;  // CPUID brand string
+};
+const HostFacts& host_facts();
+
+// Maps and fills the commpage. Returns an empty string or an error message.
+std::string map_commpage();
+
+// Fills a 4 KiB buffer with the commpage contents (used by map_commpage and by the unit tests).
+void fill_commpage(uint8_t* page, const HostFacts& facts, uint64_t tsc_now, uint64_t ns_now);
+
+}  // namespace loader

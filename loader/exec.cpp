@@ -1,0 +1,114 @@
+#include "exec.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commpage.hpp"
+#include "macho.hpp"
+#include "map.hpp"
+#include "syscalls/trace.hpp"
+#include "tracer/inproc.hpp"
+#include "tracer/ptrace_backend.hpp"
+#include "tracer/runtime.hpp"
+#include "tracer/seccomp.hpp"
+
+extern "C" [[noreturn]] void macrun_enter_thread(uint64_t rip, uint64_t rsp);
+extern "C" [[noreturn]] void macrun_enter_main(uint64_t entry, uint64_t rsp, uint64_t argc, uint64_t argv,
+                                                uint64_t envp, uint64_t apple);
+
+namespace loader {
+namespace {
+
+int fail(const std::string& path, const std::string& why, int status = 126) {
+    fmt::print(stderr, "macrun: {}: {}\n", path, why);
+    return status;
+}
+
+// Moves a descriptor macrun keeps for itself out of the program's way (high number, close-on-exec) and
+// records it as reserved.
+int reserve_fd(int fd, int slot) {
+    rlimit rl{};
+    getrlimit(RLIMIT_NOFILE, &rl);
+    int floor = rl.rlim_cur > 64 ? int(rl.rlim_cur) - 8 : 32;
+    int hi = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+    if (hi < 0) hi = fcntl(fd, F_DUPFD_CLOEXEC, 32);
+    tracer::g_runtime.reserved_fds[slot] = hi;
+    return hi;
+}
+
+}  // namespace
+
+int exec_macho(const ExecOptions& opts) {
+    const std::string& path = opts.path;
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail(path, strerror(errno), errno == ENOENT ? 127 : 126);
+    struct stat st {};
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return fail(path, "not a regular file");
+    if (st.st_size == 0) return fail(path, "empty file");
+    void* file = mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (file == MAP_FAILED) return fail(path, fmt::format("cannot read: {}", strerror(errno)));
+
+    macho::ParseResult parsed = macho::parse({static_cast<const uint8_t*>(file), size_t(st.st_size)});
+    munmap(file, size_t(st.st_size));
+    if (!parsed.image) return fail(path, parsed.error);
+    const macho::Image& img = *parsed.image;
+    if (img.filetype != macho::MH_EXECUTE)
+        return fail(path, fmt::format("is a {}, not an executable", macho::filetype_name(img.filetype)));
+    if (!img.dylibs.empty()) {
+        std::string names;
+        for (auto& d : img.dylibs) names += (names.empty() ? "" : ", ") + d.name;
+        return fail(path, fmt::format("needs the dynamic linker ({}) to load {}; macrun cannot run dynamically "
+                                      "linked programs yet",
+                                      img.dylinker.empty() ? "/usr/lib/dyld" : img.dylinker, names));
+    }
+
+    // Where macrun writes: the trace and its own diagnostics, on descriptors the program cannot touch.
+    tracer::g_runtime.diag_fd = reserve_fd(STDERR_FILENO, 0);
+    if (tracer::g_runtime.diag_fd < 0) tracer::g_runtime.diag_fd = STDERR_FILENO;
+    if (!opts.trace_file.empty()) {
+        int tfd = opts.trace_file == "-" ? dup(STDERR_FILENO)
+                                         : open(opts.trace_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (tfd < 0) return fail(opts.trace_file, fmt::format("cannot open trace file: {}", strerror(errno)), 1);
+        tracer::g_runtime.trace_fd = reserve_fd(tfd, 1);
+        close(tfd);
+    }
+    snprintf(tracer::g_runtime.exec_path, sizeof tracer::g_runtime.exec_path, "%s", path.c_str());
+
+    Mapped mapped;
+    if (std::string err = map_image(img, fd, mapped); !err.empty()) return fail(path, err);
+    close(fd);
+    if (std::string err = map_commpage(); !err.empty()) return fail(path, err);
+
+    rlimit rl{};
+    getrlimit(RLIMIT_STACK, &rl);
+    uint64_t stack_size = (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (64u << 20)) ? (8u << 20) : rl.rlim_cur;
+    if (img.main_stacksize > stack_size) stack_size = (img.main_stacksize + 4095) & ~4095ULL;
+    uint64_t top = 0;
+    if (std::string err = allocate_stack(stack_size, top); !err.empty()) return fail(path, err);
+    StackImage stack;
+    build_stack(top, opts.argv, opts.envp, apple_strings(path, top, stack_size), 0, stack);
+
+    int rc = opts.backend == Backend::Inproc ? tracer::inproc_install() : tracer::ptrace_attach_supervisor();
+    if (rc != 0) return fail(path, fmt::format("cannot set up the {} backend: {}",
+                                               opts.backend == Backend::Inproc ? "inproc" : "ptrace", strerror(-rc)), 1);
+    rc = tracer::install_xnu_filter(opts.backend == Backend::Inproc ? tracer::FilterAction::Trap
+                                                                    : tracer::FilterAction::Trace);
+    if (rc != 0) return fail(path, fmt::format("cannot install the seccomp filter: {}", strerror(-rc)), 1);
+
+    char event[1200];
+    snprintf(event, sizeof event, "exec %s (backend %s, slide %#llx, entry %#llx)", path.c_str(),
+             tracer::g_runtime.backend, static_cast<unsigned long long>(mapped.slide),
+             static_cast<unsigned long long>(mapped.entry));
+    xnu_sys::trace_event(nullptr, event);
+
+    if (img.unixthread) macrun_enter_thread(mapped.entry, stack.sp);
+    macrun_enter_main(mapped.entry, stack.sp, stack.argc, stack.argv, stack.envp, stack.apple);
+}
+
+}  // namespace loader

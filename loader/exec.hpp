@@ -1,0 +1,24 @@
+// Starting a Mach-O program in the current process: parse, map, set up the chosen interception backend, build
+// the XNU initial stack and jump. The process keeps its PID, so the shell sees the program's own exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace loader {
+
+enum class Backend { Inproc, Ptrace };
+
+struct ExecOptions {
+    std::string path;               // the file to run
+    std::vector<std::string> argv;  // argv[0] included
+    std::vector<std::string> envp;
+    Backend backend = Backend::Inproc;
+    std::string trace_file;  // "-" for stderr, "" for no trace
+};
+
+// Does not return on success. On failure prints "macrun: ..." and returns the exit status a shell would use
+// (126 for an unrunnable file, 127 for a missing one).
+int exec_macho(const ExecOptions& opts);
+
+}  // namespace loader

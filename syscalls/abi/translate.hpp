@@ -1,0 +1,92 @@
+// Linux <-> XNU value translation: errno, signals, open/mmap/at flags, stat, termios, plus the name tables
+// the tracer prints with.
+//
+// Everything here is noexcept, allocation-free and async-signal-safe (no locale, no stdio, no locks): the
+// SIGSYS handler calls these directly. All tables are constexpr arrays in translate.cpp, checked for size
+// and completeness at compile time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "xnu.hpp"
+
+// Host (Linux/glibc) types, defined by <sys/stat.h> and <termios.h>. Only translate.cpp needs their bodies.
+struct stat;
+struct termios;
+
+namespace xlate {
+
+// ---- errno -----------------------------------------------------------------------------------------------
+// Linux errno (0..133, positive) -> XNU errno with the same meaning. Linux-only codes map to the nearest XNU
+// code (see the table). Anything outside 0..133, including negative values, yields XNU EIO: an error we
+// cannot name is reported as a generic I/O failure rather than as a bad argument from the caller.
+int errno_to_xnu(int linux_errno) noexcept;
+
+// "ENOENT", "ERESTART", ...; nullptr for numbers XNU does not define.
+const char* xnu_errno_name(int xnu_errno) noexcept;
+
+// ---- signals ---------------------------------------------------------------------------------------------
+// 0 when the other side has no such signal: XNU SIGEMT/SIGINFO; Linux SIGSTKFLT, SIGPWR and the real-time
+// signals 32..64. Signal 0 (the kill() probe) maps to 0 as well, which is the right answer for it.
+int signal_to_xnu(int linux_sig) noexcept;
+int signal_to_linux(int xnu_sig) noexcept;
+
+// Masks: bit (n-1) stands for signal n on both sides. Signals without an equivalent are dropped.
+std::uint32_t sigmask_to_xnu(std::uint64_t linux_mask) noexcept;
+std::uint64_t sigmask_to_linux(std::uint32_t xnu_mask) noexcept;
+
+// "SIGCHLD", ...; nullptr outside 1..31.
+const char* xnu_signal_name(int xnu_sig) noexcept;
+
+// ---- open flags ------------------------------------------------------------------------------------------
+// false (the caller returns EINVAL) for unknown bits, for bits Linux cannot express through open flags
+// (O_RESOLVE_BENEATH, O_NOFOLLOW_ANY, O_CLOFORK: strip and emulate them first if wanted) and for the
+// combinations XNU's open() itself rejects (access mode 3, O_EXEC with a write mode).
+// O_SHLOCK/O_EXLOCK are accepted and dropped: the caller must flock() the new descriptor itself.
+bool oflags_to_linux(int xnu_flags, int* linux_flags) noexcept;
+// Linux F_GETFL value -> XNU flags. Host-only bits (O_LARGEFILE, O_NOATIME, O_DIRECT) are dropped.
+int oflags_to_xnu(int linux_flags) noexcept;
+
+// ---- memory ----------------------------------------------------------------------------------------------
+// false for bits outside PROT_READ|WRITE|EXEC. XNU's mmap() (not mprotect()) silently ignores such bits, so
+// an mmap handler should mask with xnu::XNU_PROT_ALL first.
+bool prot_to_linux(int xnu_prot, int* linux_prot) noexcept;
+// false for unknown bits and for the combinations XNU's mmap() rejects (bsd/kern/kern_mman.c).
+bool mapflags_to_linux(int xnu_flags, int* linux_flags) noexcept;
+
+// ---- *at() flags -----------------------------------------------------------------------------------------
+// AT_FDONLY becomes AT_EMPTY_PATH, which needs an empty path string: the caller passes "".
+bool atflags_to_linux(int xnu_flags, int* linux_flags) noexcept;
+
+// ---- stat ------------------------------------------------------------------------------------------------
+// Linux struct stat carries no birth time. st_birthtimespec is set to the earlier of mtime and ctime, which
+// keeps XNU's invariant birthtime <= mtime (utimes() on macOS pulls the birth time back). A caller that has
+// statx() STATX_BTIME should overwrite it. st_flags and st_gen are 0; st_nlink saturates at 0xffff;
+// devices are re-encoded as XNU's 8-bit major / 24-bit minor.
+void stat_to_xnu(const struct ::stat& in, xnu::stat64& out) noexcept;
+// Legacy 32-bit-inode layout (syscalls 188-190): as above, the inode number truncated to 32 bits.
+void stat_to_xnu_old(const struct ::stat& in, xnu::stat& out) noexcept;
+
+// ---- termios ---------------------------------------------------------------------------------------------
+// The host side is glibc's struct termios (what tcgetattr()/tcsetattr() use); its speed lives in the
+// CBAUD/CIBAUD bits of c_cflag. Flag bits and c_cc slots are translated one by one; bits without an
+// equivalent are dropped, disabled characters map 0xff <-> 0.
+void termios_to_xnu(const struct ::termios& in, xnu::termios& out) noexcept;
+// false when a speed has no Linux Bxxx code (XNU accepts any number, e.g. 14400).
+bool termios_to_linux(const xnu::termios& in, struct ::termios& out) noexcept;
+
+// ---- tracer formatting -----------------------------------------------------------------------------------
+// Each writes a NUL-terminated string into buf (truncated to len-1 characters; nothing when len is 0) and
+// returns the number of characters written. Unnamed bits are printed as a trailing hex number.
+int format_oflags(int xnu_flags, char* buf, std::size_t len) noexcept;   // "O_WRONLY|O_CREAT|O_TRUNC"
+int format_prot(int xnu_prot, char* buf, std::size_t len) noexcept;      // "PROT_READ|PROT_WRITE"
+int format_mapflags(int xnu_flags, char* buf, std::size_t len) noexcept; // "MAP_PRIVATE|MAP_ANON"
+int format_atflags(int xnu_flags, char* buf, std::size_t len) noexcept;  // "AT_SYMLINK_NOFOLLOW"
+int format_mode(int xnu_mode, char* buf, std::size_t len) noexcept;      // "0644", "S_IFDIR|0755"
+
+// nullptr when unknown.
+const char* fcntl_cmd_name(int xnu_cmd) noexcept;
+const char* ioctl_name(unsigned long xnu_request) noexcept;
+
+}  // namespace xlate

@@ -1,0 +1,62 @@
+// What every handler family includes: the generated prototypes, the ABI declarations, the translation tables
+// and a few helpers shared by all families.
+#pragma once
+
+#include <atomic>
+#include <cstring>
+#include <sys/syscall.h>
+
+#include "abi/translate.hpp"
+#include "abi/xnu.hpp"
+#include "dispatch.hpp"
+#include "handlers.gen.hpp"
+#include "result.hpp"
+#include "tracer/runtime.hpp"
+#include "tracer/thread.hpp"
+
+namespace xnu_sys {
+
+using tracer::in;
+using tracer::inout;
+using tracer::out;
+using tracer::Thread;
+using tracer::TraceeAddr;
+
+// A raw Linux result (value or -errno) as an XNU result.
+inline SysResult from_linux(int64_t r) {
+    return r < 0 ? SysResult::error(xlate::errno_to_xnu(int(-r))) : SysResult::ok(uint64_t(r));
+}
+
+// The XNU errno of a failed raw Linux result.
+inline int xnu_err(int64_t r) { return xlate::errno_to_xnu(int(-r)); }
+
+// Descriptors macrun keeps for itself are invisible to the program.
+inline bool hidden_fd(int fd) { return tracer::g_runtime.is_reserved_fd(fd); }
+
+// A path argument: at most MAXPATHLEN bytes including the NUL (ENAMETOOLONG past that), EFAULT for a bad
+// pointer (xnu bsd/vfs/vfs_lookup.c namei copyinstr).
+struct Path {
+    char s[xnu::XNU_MAXPATHLEN];
+    size_t len() const { return strlen(s); }
+};
+inline int read_path(Thread& t, TraceeAddr p, Path& out) {
+    if (p.null()) return xnu::XNU_EFAULT;
+    int e = t.read_cstr(p, out.s, sizeof out.s);
+    if (e == 0 && out.s[0] == '\0') return xnu::XNU_ENOENT;  // an empty path names nothing
+    return e;
+}
+inline tracer::LinuxArg in_path(const Path& p) { return in(p.s, p.len() + 1); }
+
+// XNU's AT_FDCWD is -2; Linux's is -100.
+inline int linux_dirfd(int fd) { return fd == xnu::XNU_AT_FDCWD ? -100 : fd; }
+
+// Per-process state that XNU keeps and Linux does not (or keeps differently).
+struct ProcessState {
+    std::atomic<uint32_t> umask{022};             // XNU keeps all 12 bits (07777)
+    std::atomic<uint64_t> nosigpipe[1024 / 64]{};  // F_SETNOSIGPIPE, per descriptor
+};
+ProcessState& process_state();
+// Reads the host state the program inherits (umask). Called once by the loader before the program starts.
+void init_process_state();
+
+}  // namespace xnu_sys

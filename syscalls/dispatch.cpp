@@ -1,0 +1,111 @@
+#include "dispatch.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <sys/syscall.h>
+
+#include "abi/xnu.hpp"
+#include "trace.hpp"
+#include "tracer/runtime.hpp"
+
+namespace xnu_sys {
+namespace {
+
+constexpr uint64_t kCarryFlag = 1;
+
+// One bit per (class, number) that has been reported as unimplemented in this process.
+std::atomic<uint64_t> g_reported[5][1024 / 64];
+
+// XNU's answer to a number it has no entry for: BSD runs nosys (SIGSYS to the thread, then ENOSYS); an
+// unknown Mach trap returns KERN_INVALID_ARGUMENT (kern_invalid); an unknown machdep call or class raises
+// EXC_SYSCALL, which becomes SIGSYS.
+SysResult no_such_call(tracer::Thread& t, SysClass cls) {
+    switch (cls) {
+        case SysClass::Mach: return SysResult::ok(4 /* KERN_INVALID_ARGUMENT */);
+        default:
+            t.sys(SYS_tgkill, {t.pid(), t.tid(), SIGSYS});
+            return cls == SysClass::Bsd ? SysResult::error(xnu::XNU_ENOSYS) : SysResult::ok(0);
+    }
+}
+
+SysResult unimplemented(SysClass cls, const SyscallEntry& e) {
+    report_unimplemented(cls, e.nr, e.name);
+    if (cls == SysClass::Bsd) return SysResult::error(xnu::XNU_ENOSYS);
+    return SysResult::ok(5 /* KERN_FAILURE */);
+}
+
+}  // namespace
+
+void report_unimplemented(SysClass cls, uint32_t nr, const char* name) {
+    unsigned c = unsigned(cls) < 5 ? unsigned(cls) : 0;
+    uint32_t slot = nr % 1024;
+    uint64_t bit = 1ULL << (slot % 64);
+    if (g_reported[c][slot / 64].fetch_or(bit, std::memory_order_relaxed) & bit) return;
+    trace_unimplemented(class_name(cls), nr, name);
+}
+
+SysResult dispatch(tracer::Thread& t, uint32_t eax) {
+    auto cls = SysClass(eax >> kClassShift);
+    uint32_t nr = eax & kNumberMask;
+    tracer::Regs& r = t.regs();
+    uint64_t args[8] = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9, 0, 0};
+
+    // BSD syscall 0 is the indirect call: the number is the first argument and the rest shift down by one
+    // (xnu bsd/dev/i386/systemcalls.c).
+    if (cls == SysClass::Bsd && nr == 0) {
+        nr = uint32_t(args[0]);
+        for (int i = 0; i < 5; i++) args[i] = args[i + 1];
+        t.read(tracer::TraceeAddr(r.rsp + 8), &args[5], 8);
+    }
+
+    const SyscallEntry* e = lookup(cls, nr);
+    SysResult res;
+    if (!e) {
+        res = no_such_call(t, cls);
+    } else {
+        if (e->nargs > 6 && t.read(tracer::TraceeAddr(r.rsp + 8), &args[6], 16) != 0) {
+            // Arguments past the sixth live on the user stack; an unreadable stack is a bad address.
+            res = cls == SysClass::Bsd ? SysResult::error(xnu::XNU_EFAULT) : SysResult::ok(0x10000004 /* MACH_SEND_INVALID_DATA */);
+        } else if (!e->thunk) {
+            res = unimplemented(cls, *e);
+        } else {
+            res = e->thunk(t, args);
+        }
+    }
+    if (tracer::g_runtime.trace_fd >= 0) trace_call(t, cls, nr, e, args, res);
+    return res;
+}
+
+void apply_result(tracer::Regs& regs, uint32_t eax, const SysResult& res) {
+    auto cls = SysClass(eax >> kClassShift);
+    switch (res.kind) {
+        case SysResult::Kind::JustReturn: return;
+        case SysResult::Kind::Restart:
+            regs.rip -= 2;
+            regs.rax = eax;
+            return;
+        case SysResult::Kind::Error:
+            regs.rax = uint64_t(res.err);
+            if (cls == SysClass::Bsd) regs.rflags |= kCarryFlag;
+            return;
+        case SysResult::Kind::Value:
+            regs.rax = res.value;
+            if (cls == SysClass::Bsd) {
+                regs.rdx = res.value2;
+                regs.rflags &= ~kCarryFlag;
+            }
+            return;
+    }
+}
+
+const char* class_name(SysClass cls) {
+    switch (cls) {
+        case SysClass::Mach: return "Mach trap";
+        case SysClass::Bsd: return "BSD syscall";
+        case SysClass::Machdep: return "machdep call";
+        case SysClass::Diag: return "diagnostic call";
+        default: return "invalid class";
+    }
+}
+
+}  // namespace xnu_sys

@@ -1,0 +1,76 @@
+// File status: stat64/lstat64/fstat64/fstatat64 (the $INODE64 layout) and the legacy stat/lstat/fstat.
+#include <sys/stat.h>
+
+#include "common.hpp"
+
+namespace xnu_sys {
+namespace {
+
+constexpr int kLinuxAtSymlinkNofollow = 0x100, kLinuxAtEmptyPath = 0x1000;
+
+// Runs newfstatat(2) in the tracee into a local struct stat.
+int64_t linux_stat(Thread& t, int dirfd, const char* path, int flags, struct ::stat& st) {
+    return t.sys(SYS_newfstatat, {dirfd, in(path, strlen(path) + 1), out(&st, sizeof st), flags});
+}
+
+template <typename Xnu, typename Convert>
+SysResult stat_common(Thread& t, int dirfd, TraceeAddr path, int lflags, TraceeAddr ub, Convert convert) {
+    struct ::stat st;
+    int64_t r;
+    if (path.null() && (lflags & kLinuxAtEmptyPath)) {
+        if (hidden_fd(dirfd)) return SysResult::error(xnu::XNU_EBADF);
+        r = linux_stat(t, dirfd, "", lflags, st);
+    } else {
+        Path p;
+        XNU_TRY(read_path(t, path, p));
+        r = linux_stat(t, linux_dirfd(dirfd), p.s, lflags, st);
+    }
+    if (r < 0) return from_linux(r);
+    Xnu x{};
+    convert(st, x);
+    XNU_TRY(t.write(ub, &x, sizeof x));
+    return SysResult::ok(0);
+}
+
+SysResult stat64_at(Thread& t, int dirfd, TraceeAddr path, int lflags, TraceeAddr ub) {
+    return stat_common<xnu::stat64>(t, dirfd, path, lflags, ub,
+                                    [](const struct ::stat& s, xnu::stat64& x) { xlate::stat_to_xnu(s, x); });
+}
+
+SysResult ostat_at(Thread& t, int dirfd, TraceeAddr path, int lflags, TraceeAddr ub) {
+    return stat_common<xnu::stat>(t, dirfd, path, lflags, ub,
+                                  [](const struct ::stat& s, xnu::stat& x) { xlate::stat_to_xnu_old(s, x); });
+}
+
+}  // namespace
+
+/// stat64 implements XNU BSD stat64(2) (338), the call behind every x86_64 `stat`.
+SysResult sys_stat64(Thread& t, TraceeAddr path, TraceeAddr ub) { return stat64_at(t, xnu::XNU_AT_FDCWD, path, 0, ub); }
+/// lstat64 implements XNU BSD lstat64(2) (340).
+SysResult sys_lstat64(Thread& t, TraceeAddr path, TraceeAddr ub) {
+    return stat64_at(t, xnu::XNU_AT_FDCWD, path, kLinuxAtSymlinkNofollow, ub);
+}
+/// fstat64 implements XNU BSD fstat64(2) (339).
+SysResult sys_fstat64(Thread& t, int32_t fd, TraceeAddr ub) {
+    if (fd < 0) return SysResult::error(xnu::XNU_EBADF);
+    return stat64_at(t, fd, TraceeAddr(), kLinuxAtEmptyPath, ub);
+}
+/// fstatat64 implements XNU BSD fstatat64(2) (470): AT_SYMLINK_NOFOLLOW is the one flag.
+SysResult sys_fstatat64(Thread& t, int32_t fd, TraceeAddr path, TraceeAddr ub, int32_t flag) {
+    if (flag & ~(xnu::XNU_AT_SYMLINK_NOFOLLOW | xnu::XNU_AT_REALDEV | xnu::XNU_AT_FDONLY | xnu::XNU_AT_SYMLINK_NOFOLLOW_ANY))
+        return SysResult::error(xnu::XNU_EINVAL);
+    int lflags = flag & (xnu::XNU_AT_SYMLINK_NOFOLLOW | xnu::XNU_AT_SYMLINK_NOFOLLOW_ANY) ? kLinuxAtSymlinkNofollow : 0;
+    return stat64_at(t, fd, path, lflags, ub);
+}
+
+/// stat/lstat/fstat implement the legacy XNU BSD calls 188-190 (32-bit inode layout).
+SysResult sys_stat(Thread& t, TraceeAddr path, TraceeAddr ub) { return ostat_at(t, xnu::XNU_AT_FDCWD, path, 0, ub); }
+SysResult sys_lstat(Thread& t, TraceeAddr path, TraceeAddr ub) {
+    return ostat_at(t, xnu::XNU_AT_FDCWD, path, kLinuxAtSymlinkNofollow, ub);
+}
+SysResult sys_fstat(Thread& t, int32_t fd, TraceeAddr ub) {
+    if (fd < 0) return SysResult::error(xnu::XNU_EBADF);
+    return ostat_at(t, fd, TraceeAddr(), kLinuxAtEmptyPath, ub);
+}
+
+}  // namespace xnu_sys

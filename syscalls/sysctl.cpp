@@ -1,0 +1,279 @@
+// sysctl and sysctlbyname: a table of the nodes macOS programs ask for, each with its MIB, name and type.
+// Nodes that XNU numbers dynamically (OID_AUTO) get fixed numbers from 1000 up here, so that a name looked
+// up with {0,3} (name2oid) can be read back by number.
+#include <sys/utsname.h>
+
+#include "common.hpp"
+#include "loader/commpage.hpp"
+#include "procfs.hpp"
+
+namespace xnu_sys {
+namespace {
+
+// The macOS release macrun reports (macOS 14.6, Darwin 23.6.0).
+constexpr const char* kOsRelease = "23.6.0";
+constexpr const char* kOsVersion = "23G80";
+constexpr const char* kProductVersion = "14.6";
+constexpr const char* kKernVersion =
+    "Darwin Kernel Version 23.6.0: Mon Jul 29 21:13:00 PDT 2024; root:xnu-10063.141.2~1/RELEASE_X86_64";
+
+enum class Type : uint8_t { Int, Quad, String, Opaque };
+
+// Output buffer for one node's value.
+struct Value {
+    uint8_t bytes[1024];
+    size_t len = 0;
+    void put(const void* p, size_t n) {
+        n = std::min(n, sizeof bytes - len);
+        std::memcpy(bytes + len, p, n);
+        len += n;
+    }
+    void i32(int32_t v) { put(&v, 4); }
+    void i64(int64_t v) { put(&v, 8); }
+    void str(const char* s) { put(s, strlen(s) + 1); }
+};
+
+using Getter = int (*)(Thread&, Value&);
+
+struct Node {
+    const char* name;
+    int mib[3];
+    Type type;
+    Getter get;
+    bool quad_by_name = false;  // hw.pagesize and friends: 4 bytes by MIB, 8 by name
+};
+
+const loader::HostFacts& host() { return loader::host_facts(); }
+
+int hostname(Thread& t, Value& v) {
+    struct utsname u;
+    t.sys(SYS_uname, {out(u)});
+    v.str(u.nodename);
+    return 0;
+}
+int boottime(Thread& t, Value& v) {
+    struct timespec rt, bt;
+    t.sys(SYS_clock_gettime, {0 /* REALTIME */, out(rt)});
+    t.sys(SYS_clock_gettime, {7 /* BOOTTIME */, out(bt)});
+    int64_t sec = rt.tv_sec - bt.tv_sec;
+    int64_t nsec = rt.tv_nsec - bt.tv_nsec;
+    if (nsec < 0) sec--, nsec += 1000000000;
+    xnu::timeval tv{};
+    tv.tv_sec = sec;
+    tv.tv_usec = int32_t(nsec / 1000);
+    v.put(&tv, sizeof tv);
+    return 0;
+}
+int maxfilesperproc(Thread& t, Value& v) {
+    struct { uint64_t cur, max; } l;
+    t.sys(SYS_prlimit64, {0, 7, nullptr, out(&l, sizeof l)});
+    v.i32(int32_t(std::min<uint64_t>(l.max, 0x7fffffff)));
+    return 0;
+}
+int usrstack(Thread& t, Value& v) {
+    v.i64(int64_t(t.regs().rsp | 0xfffff) + 1);  // the top of the stack region the thread runs on
+    return 0;
+}
+
+#define CONST_INT(val) [](Thread&, Value& v) { v.i32(val); return 0; }
+#define CONST_QUAD(val) [](Thread&, Value& v) { v.i64(val); return 0; }
+#define CONST_STR(val) [](Thread&, Value& v) { v.str(val); return 0; }
+
+const Node kNodes[] = {
+    {"kern.ostype", {1, 1}, Type::String, CONST_STR("Darwin")},
+    {"kern.osrelease", {1, 2}, Type::String, CONST_STR(kOsRelease)},
+    {"kern.osrevision", {1, 3}, Type::Int, CONST_INT(199506)},
+    {"kern.version", {1, 4}, Type::String, CONST_STR(kKernVersion)},
+    {"kern.maxvnodes", {1, 5}, Type::Int, CONST_INT(263168)},
+    {"kern.maxproc", {1, 6}, Type::Int, CONST_INT(4176)},
+    {"kern.maxfiles", {1, 7}, Type::Int, CONST_INT(245760)},
+    {"kern.argmax", {1, 8}, Type::Int, CONST_INT(1048576)},
+    {"kern.securelevel", {1, 9}, Type::Int, CONST_INT(0)},
+    {"kern.hostname", {1, 10}, Type::String, hostname},
+    {"kern.hostid", {1, 11}, Type::Int, CONST_INT(0)},
+    {"kern.posix1version", {1, 17}, Type::Int, CONST_INT(200112)},
+    {"kern.ngroups", {1, 18}, Type::Int, CONST_INT(16)},
+    {"kern.job_control", {1, 19}, Type::Int, CONST_INT(1)},
+    {"kern.saved_ids", {1, 20}, Type::Int, CONST_INT(1)},
+    {"kern.boottime", {1, 21}, Type::Opaque, boottime},
+    {"kern.maxfilesperproc", {1, 29}, Type::Int, maxfilesperproc},
+    {"kern.maxprocperuid", {1, 30}, Type::Int, CONST_INT(2784)},
+    {"kern.usrstack64", {1, 59}, Type::Quad, usrstack},
+    {"kern.osversion", {1, 65}, Type::String, CONST_STR(kOsVersion)},
+    {"kern.safeboot", {1, 66}, Type::Int, CONST_INT(0)},
+    {"kern.osproductversion", {1, 1000}, Type::String, CONST_STR(kProductVersion)},
+    {"kern.osproductversioncompat", {1, 1001}, Type::String, CONST_STR("10.16")},
+    {"kern.secure_kernel", {1, 1002}, Type::Int, CONST_INT(0)},
+    {"kern.hv_support", {1, 1003}, Type::Int, CONST_INT(0)},
+    {"kern.osrelease_build", {1, 1004}, Type::String, CONST_STR(kOsVersion)},
+    {"hw.machine", {6, 1}, Type::String, CONST_STR("x86_64")},
+    {"hw.model", {6, 2}, Type::String, CONST_STR("MacPro7,1")},
+    {"hw.ncpu", {6, 3}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
+    {"hw.byteorder", {6, 4}, Type::Int, CONST_INT(1234)},
+    {"hw.physmem", {6, 5}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(std::min<uint64_t>(host().memsize, 0x7fffffff))); return 0; }},
+    {"hw.usermem", {6, 6}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(std::min<uint64_t>(host().memsize / 2, 0x7fffffff))); return 0; }},
+    {"hw.pagesize", {6, 7}, Type::Int, CONST_INT(4096), true},
+    {"hw.epoch", {6, 10}, Type::Int, CONST_INT(0)},
+    {"hw.floatingpoint", {6, 11}, Type::Int, CONST_INT(1)},
+    {"hw.machinearch", {6, 12}, Type::String, CONST_STR("x86_64")},
+    {"hw.vectorunit", {6, 13}, Type::Int, CONST_INT(1)},
+    {"hw.busfrequency", {6, 14}, Type::Int, CONST_INT(400000000), true},
+    {"hw.cpufrequency", {6, 15}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(std::min<uint64_t>(host().tsc_hz, 0x7fffffff))); return 0; }, true},
+    {"hw.cachelinesize", {6, 16}, Type::Int, CONST_INT(64), true},
+    {"hw.l1icachesize", {6, 17}, Type::Int, CONST_INT(32768), true},
+    {"hw.l1dcachesize", {6, 18}, Type::Int, CONST_INT(32768), true},
+    {"hw.l2cachesize", {6, 20}, Type::Int, CONST_INT(524288), true},
+    {"hw.l3cachesize", {6, 22}, Type::Int, CONST_INT(16777216), true},
+    {"hw.tbfrequency", {6, 23}, Type::Int, CONST_INT(1000000000), true},
+    {"hw.memsize", {6, 24}, Type::Quad, [](Thread&, Value& v) { v.i64(int64_t(host().memsize)); return 0; }},
+    {"hw.availcpu", {6, 25}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
+    {"hw.activecpu", {6, 1000}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
+    {"hw.physicalcpu", {6, 1001}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
+    {"hw.physicalcpu_max", {6, 1002}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
+    {"hw.logicalcpu", {6, 1003}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
+    {"hw.logicalcpu_max", {6, 1004}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
+    {"hw.cpufrequency_max", {6, 1005}, Type::Quad, [](Thread&, Value& v) { v.i64(int64_t(host().tsc_hz)); return 0; }},
+    {"hw.packages", {6, 1006}, Type::Int, CONST_INT(1)},
+    {"hw.optional.x86_64", {6, 1007}, Type::Int, CONST_INT(1)},
+    {"hw.optional.sse4_2", {6, 1008}, Type::Int, [](Thread&, Value& v) { v.i32((host().cpu_capabilities & 0x800) ? 1 : 0); return 0; }},
+    {"hw.optional.avx1_0", {6, 1009}, Type::Int, [](Thread&, Value& v) { v.i32((host().cpu_capabilities & 0x01000000) ? 1 : 0); return 0; }},
+    {"hw.optional.avx2_0", {6, 1010}, Type::Int, [](Thread&, Value& v) { v.i32((host().cpu_capabilities & 0x20000000) ? 1 : 0); return 0; }},
+    {"hw.optional.arm64", {6, 1011}, Type::Int, CONST_INT(0)},
+    {"machdep.cpu.brand_string", {7, 1000}, Type::String, [](Thread&, Value& v) { v.str(host().brand.c_str()); return 0; }},
+    {"machdep.cpu.core_count", {7, 1001}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
+    {"machdep.cpu.thread_count", {7, 1002}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
+    {"machdep.cpu.logical_per_package", {7, 1003}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
+    {"machdep.cpu.cores_per_package", {7, 1004}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
+    {"sysctl.proc_translated", {0, 1000}, Type::Int, CONST_INT(0)},
+    {"user.cs_path", {8, 1}, Type::String, CONST_STR("/usr/bin:/bin:/usr/sbin:/sbin")},
+    {"user.posix2_version", {8, 3}, Type::Int, CONST_INT(200112)},
+    {"user.line_max", {8, 9}, Type::Int, CONST_INT(2048)},
+    {"user.tzname_max", {8, 20}, Type::Int, CONST_INT(255)},
+};
+
+const Node* find_by_mib(const int* mib, uint32_t n) {
+    if (n != 2) return nullptr;
+    for (const Node& node : kNodes)
+        if (node.mib[0] == mib[0] && node.mib[1] == mib[1]) return &node;
+    return nullptr;
+}
+
+const Node* find_by_name(const char* name) {
+    for (const Node& node : kNodes)
+        if (!strcmp(node.name, name)) return &node;
+    return nullptr;
+}
+
+// Copies `v` out as XNU's SYSCTL_OUT does: with no buffer only the size is reported; a short buffer gets
+// what fits and ENOMEM.
+SysResult copy_out(Thread& t, const Value& v, TraceeAddr old, TraceeAddr oldlenp) {
+    if (oldlenp.null()) return SysResult::ok(0);
+    uint64_t have = 0;
+    XNU_TRY(t.read(oldlenp, &have, sizeof have));
+    uint64_t len = v.len;
+    int err = 0;
+    if (!old.null()) {
+        uint64_t n = std::min<uint64_t>(have, v.len);
+        XNU_TRY(t.write(old, v.bytes, n));
+        if (have < v.len) err = xnu::XNU_ENOMEM;
+    }
+    XNU_TRY(t.write(oldlenp, &len, sizeof len));
+    return err ? SysResult::error(err) : SysResult::ok(0);
+}
+
+SysResult read_node(Thread& t, const Node& node, bool by_name, TraceeAddr old, TraceeAddr oldlenp, TraceeAddr newp,
+                    uint64_t newlen) {
+    if (!newp.null() || newlen) return SysResult::error(xnu::XNU_EPERM);  // every node here is read-only
+    Value v;
+    XNU_TRY(node.get(t, v));
+    if (by_name && node.quad_by_name && v.len == 4) {
+        int32_t i;
+        std::memcpy(&i, v.bytes, 4);
+        v.len = 0;
+        v.i64(i);
+    }
+    return copy_out(t, v, old, oldlenp);
+}
+
+// kern.proc.pid.N: one struct kinfo_proc.
+SysResult kern_proc_pid(Thread& t, int pid, TraceeAddr old, TraceeAddr oldlenp) {
+    ProcSnapshot s;
+    if (read_proc(t, pid, s) != 0) {
+        // No such process: XNU returns success with nothing copied.
+        if (!oldlenp.null()) {
+            uint64_t zero = 0;
+            XNU_TRY(t.write(oldlenp, &zero, sizeof zero));
+        }
+        return SysResult::ok(0);
+    }
+    static_assert(sizeof(xnu::kinfo_proc) <= sizeof(Value::bytes));
+    xnu::kinfo_proc kp{};
+    kp.kp_proc.p_starttime.tv_sec = int64_t(s.start_sec);
+    kp.kp_proc.p_starttime.tv_usec = int32_t(s.start_usec);
+    kp.kp_proc.p_flag = xnu::XNU_P_LP64 | xnu::XNU_P_EXEC;
+    kp.kp_proc.p_stat = xnu_pstat(s.state);
+    kp.kp_proc.p_pid = s.pid;
+    std::memcpy(kp.kp_proc.p_comm, s.comm, std::min<size_t>(sizeof kp.kp_proc.p_comm - 1, strlen(s.comm)));
+    kp.kp_eproc.e_pcred.p_ruid = s.uid[0];
+    kp.kp_eproc.e_pcred.p_svuid = s.uid[2];
+    kp.kp_eproc.e_pcred.p_rgid = s.gid[0];
+    kp.kp_eproc.e_pcred.p_svgid = s.gid[2];
+    kp.kp_eproc.e_ucred.cr_uid = s.uid[1];
+    kp.kp_eproc.e_ucred.cr_ngroups = 1;
+    kp.kp_eproc.e_ucred.cr_groups[0] = s.gid[1];
+    kp.kp_eproc.e_ppid = s.ppid;
+    kp.kp_eproc.e_pgid = s.pgid;
+    kp.kp_eproc.e_tdev = xnu_tdev(s.tty_nr);
+    kp.kp_eproc.e_tpgid = s.tpgid;
+    Value v;
+    v.put(&kp, sizeof kp);
+    return copy_out(t, v, old, oldlenp);
+}
+
+// {0, 3} (name2oid): the MIB of a name, as int array.
+SysResult name2oid(Thread& t, TraceeAddr old, TraceeAddr oldlenp, TraceeAddr newp, uint64_t newlen) {
+    char name[256];
+    if (newp.null() || newlen == 0 || newlen >= sizeof name) return SysResult::error(xnu::XNU_ENOENT);
+    XNU_TRY(t.read(newp, name, newlen));
+    name[newlen] = '\0';
+    const Node* node = find_by_name(name);
+    if (!node) return SysResult::error(xnu::XNU_ENOENT);
+    Value v;
+    v.i32(node->mib[0]);
+    v.i32(node->mib[1]);
+    return copy_out(t, v, old, oldlenp);
+}
+
+}  // namespace
+
+/// sysctl implements XNU BSD sysctl(3)'s system call (202) for the nodes in kNodes, kern.proc.pid and
+/// name2oid. An unknown MIB is ENOENT; writes are EPERM.
+SysResult sys_sysctl(Thread& t, TraceeAddr name, uint32_t namelen, TraceeAddr old, TraceeAddr oldlenp, TraceeAddr newp,
+                     uint64_t newlen) {
+    if (namelen < 2 || namelen > uint32_t(xnu::XNU_CTL_MAXNAME)) return SysResult::error(xnu::XNU_EINVAL);
+    int mib[xnu::XNU_CTL_MAXNAME];
+    XNU_TRY(t.read(name, mib, namelen * sizeof(int)));
+    if (mib[0] == 0 && mib[1] == xnu::XNU_CTL_SYSCTL_NAME2OID) return name2oid(t, old, oldlenp, newp, newlen);
+    if (mib[0] == xnu::XNU_CTL_KERN && mib[1] == xnu::XNU_KERN_PROC && namelen == 4 && mib[2] == xnu::XNU_KERN_PROC_PID) {
+        if (!newp.null()) return SysResult::error(xnu::XNU_EPERM);
+        return kern_proc_pid(t, mib[3], old, oldlenp);
+    }
+    const Node* node = find_by_mib(mib, namelen);
+    if (!node) return SysResult::error(xnu::XNU_ENOENT);
+    return read_node(t, *node, false, old, oldlenp, newp, newlen);
+}
+
+/// sysctlbyname implements XNU BSD sysctlbyname (274): the name is namelen bytes, not NUL-terminated.
+SysResult sys_sysctlbyname(Thread& t, TraceeAddr name, uint64_t namelen, TraceeAddr old, TraceeAddr oldlenp,
+                           TraceeAddr newp, uint64_t newlen) {
+    char buf[256];
+    if (namelen == 0) return SysResult::error(xnu::XNU_ENOENT);
+    if (namelen >= sizeof buf) return SysResult::error(xnu::XNU_ENAMETOOLONG);
+    XNU_TRY(t.read(name, buf, namelen));
+    buf[namelen] = '\0';
+    const Node* node = find_by_name(buf);
+    if (!node) return SysResult::error(xnu::XNU_ENOENT);
+    return read_node(t, *node, true, old, oldlenp, newp, newlen);
+}
+
+}  // namespace xnu_sys

@@ -1,0 +1,5 @@
+#pragma once
+namespace macrun {
+// `macrun inspect FILE`: prints what the loader sees. Returns the exit status.
+int inspect(const char* path);
+}  // namespace macrun

@@ -1,0 +1,109 @@
+// macrun's command line: run, inspect, syscalls, conform.
+#include <cstring>
+#include <fmt/format.h>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "conform.hpp"
+#include "inspect.hpp"
+#include "loader/exec.hpp"
+#include "syscalls/table.hpp"
+
+extern char** environ;
+
+namespace {
+
+void usage(FILE* out) {
+    fmt::print(out,
+               "usage: macrun [OPTIONS] run PROGRAM [ARGS...]   run a macOS x86_64 program\n"
+               "       macrun [OPTIONS] PROGRAM [ARGS...]       the same (as binfmt_misc calls it)\n"
+               "       macrun inspect FILE                      what the loader sees in a Mach-O file\n"
+               "       macrun syscalls [--missing]              the XNU call support table\n"
+               "       macrun conform DIR [--junit FILE] [--timeout SECONDS]\n"
+               "                                                run Mach-O conformance programs, print TAP\n"
+               "options:\n"
+               "  --trace[=FILE]        print every XNU call, decoded, to stderr or FILE\n"
+               "  --backend=inproc|ptrace\n"
+               "                        how calls are intercepted (default inproc: in-process SIGSYS)\n"
+               "  -h, --help            this text\n");
+}
+
+int print_syscalls(bool missing_only) {
+    int counts[3] = {};
+    for (const auto& e : xnu_sys::all_entries()) {
+        counts[int(e.support)]++;
+        if (missing_only && e.support != xnu_sys::Support::Missing) continue;
+        const char* level = e.support == xnu_sys::Support::Full      ? "implemented"
+                            : e.support == xnu_sys::Support::Partial ? "partial"
+                                                                     : "missing";
+        fmt::print("{:<13} {:>4}  {:<40} {}{}{}\n", xnu_sys::class_name(e.cls), e.nr, e.name, level,
+                   *e.note ? ": " : "", e.note);
+    }
+    fmt::print("{} implemented, {} partial, {} missing\n", counts[0], counts[1], counts[2]);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    loader::ExecOptions opts;
+    int i = 1;
+    auto parse_option = [&](const char* a) -> int {  // 1 = consumed, 0 = not an option, -1 = error
+        if (!strcmp(a, "--trace")) return opts.trace_file = "-", 1;
+        if (!strncmp(a, "--trace=", 8)) return opts.trace_file = a + 8, 1;
+        if (!strcmp(a, "--backend=inproc")) return opts.backend = loader::Backend::Inproc, 1;
+        if (!strcmp(a, "--backend=ptrace")) return opts.backend = loader::Backend::Ptrace, 1;
+        if (!strncmp(a, "--backend", 9)) {
+            fmt::print(stderr, "macrun: unknown backend in '{}' (use --backend=inproc or --backend=ptrace)\n", a);
+            return -1;
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            exit(0);
+        }
+        if (a[0] == '-' && a[1]) {
+            fmt::print(stderr, "macrun: unknown option '{}'\n", a);
+            usage(stderr);
+            return -1;
+        }
+        return 0;
+    };
+    for (; i < argc; i++) {
+        int r = parse_option(argv[i]);
+        if (r < 0) return 2;
+        if (r == 0) break;
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    std::string cmd = argv[i];
+    if (cmd == "inspect") {
+        if (i + 2 != argc) {
+            fmt::print(stderr, "usage: macrun inspect FILE\n");
+            return 2;
+        }
+        return macrun::inspect(argv[i + 1]);
+    }
+    if (cmd == "syscalls") {
+        bool missing = i + 1 < argc && !strcmp(argv[i + 1], "--missing");
+        return print_syscalls(missing);
+    }
+    if (cmd == "conform") return macrun::conform(argc - i - 1, argv + i + 1, argv[0]);
+    if (cmd == "run") {
+        for (i++; i < argc; i++) {
+            int r = parse_option(argv[i]);
+            if (r < 0) return 2;
+            if (r == 0) break;
+        }
+        if (i >= argc) {
+            fmt::print(stderr, "macrun run: no program given\n");
+            return 2;
+        }
+    }
+    opts.path = argv[i];
+    for (int k = i; k < argc; k++) opts.argv.emplace_back(argv[k]);
+    for (char** e = environ; *e; e++) opts.envp.emplace_back(*e);
+    return loader::exec_macho(opts);
+}

@@ -1,0 +1,5 @@
+#include "runtime.hpp"
+
+namespace tracer {
+Runtime g_runtime;
+}  // namespace tracer

@@ -1,0 +1,26 @@
+// Process-wide settings of macrun inside an emulated process, fixed before the program's first instruction.
+// Read from syscall handlers (possibly in a signal handler), so: plain data, no allocation.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace tracer {
+
+struct Runtime {
+    int trace_fd = -1;   // where --trace writes, or -1
+    int diag_fd = 2;     // where one-time "unimplemented" messages go (a private dup of stderr)
+    const char* backend = "inproc";
+    char exec_path[1024] = {};
+    // Descriptors macrun keeps for itself; the program sees them as closed (EBADF).
+    int reserved_fds[4] = {-1, -1, -1, -1};
+    bool is_reserved_fd(int fd) const {
+        for (int r : reserved_fds)
+            if (r >= 0 && r == fd) return true;
+        return false;
+    }
+};
+
+extern Runtime g_runtime;
+
+}  // namespace tracer
