@@ -68,6 +68,12 @@ SysResult dispatch(tracer::Thread& t, uint32_t eax) {
             res = cls == SysClass::Bsd ? SysResult::error(xnu::XNU_EFAULT) : SysResult::ok(0x10000004 /* MACH_SEND_INVALID_DATA */);
         } else if (!e->thunk) {
             res = unimplemented(cls, *e);
+        } else if (cls == SysClass::Bsd && nr == 1) {
+            // exit does not come back: trace it before it runs.
+            if (tracer::g_runtime.trace_fd >= 0) trace_call(t, cls, nr, e, args, SysResult::just_return());
+            return e->thunk(t, args);
+        } else if (false) {
+            res = unimplemented(cls, *e);
         } else {
             res = e->thunk(t, args);
         }

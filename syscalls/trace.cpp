@@ -140,7 +140,7 @@ void trace_call(tracer::Thread& t, SysClass cls, uint32_t nr, const SyscallEntry
             break;
         }
         case SysResult::Kind::Restart: l.add(" = ? ERESTART"); break;
-        case SysResult::Kind::JustReturn: l.add(" = ? EJUSTRETURN"); break;
+        case SysResult::Kind::JustReturn: l.add(" = ?"); break;
     }
     l.write_to(tracer::g_runtime.trace_fd);
 }

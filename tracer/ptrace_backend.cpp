@@ -1,9 +1,251 @@
 #include "ptrace_backend.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <unordered_map>
+
+#include "runtime.hpp"
+#include "syscalls/abi/xnu.hpp"
+#include "syscalls/dispatch.hpp"
+#include "syscalls/trace.hpp"
+#include "thread.hpp"
 
 namespace tracer {
+namespace {
 
-int ptrace_attach_supervisor() { return -ENOSYS; }
+constexpr int kSyscallStop = SIGTRAP | 0x80;  // PTRACE_O_TRACESYSGOOD
+
+// Registers of a stopped thread: user_regs_struct <-> Regs.
+void to_regs(const user_regs_struct& u, Regs& r) {
+    r = Regs{u.rax, u.rdx, u.rdi, u.rsi, u.r10, u.r8, u.r9, u.rsp, u.rip, u.eflags,
+             u.rbx, u.rcx, u.rbp, u.r11, u.r12, u.r13, u.r14, u.r15};
+}
+void from_regs(const Regs& r, user_regs_struct& u) {
+    u.rax = r.rax, u.rdx = r.rdx, u.rdi = r.rdi, u.rsi = r.rsi, u.r10 = r.r10, u.r8 = r.r8, u.r9 = r.r9;
+    u.rsp = r.rsp, u.rip = r.rip, u.eflags = r.rflags, u.rbx = r.rbx, u.rcx = r.rcx, u.rbp = r.rbp;
+    u.r11 = r.r11, u.r12 = r.r12, u.r13 = r.r13, u.r14 = r.r14, u.r15 = r.r15;
+}
+
+// A thread stopped at a seccomp event. Linux calls are injected: the thread itself executes them, one at a
+// time, with In/Out buffers staged below its red zone.
+class PtraceThread final : public Thread {
+  public:
+    PtraceThread(int pid, int tid, const user_regs_struct& u) : Thread(pid, tid), entry_(u), cur_(u) {
+        to_regs(u, regs_);
+    }
+
+    bool dead() const { return dead_; }
+
+    int64_t linux_call(long nr, const LinuxArg* args, size_t nargs) override {
+        if (dead_) return -ESRCH;
+        // Stage buffers under the red zone of the thread's stack.
+        uint64_t sp = (entry_.rsp - 128) & ~uint64_t(15);
+        uint64_t addr[6] = {};
+        for (size_t i = 0; i < nargs && i < 6; i++) {
+            const LinuxArg& a = args[i];
+            if (a.kind == LinuxArg::Kind::Value) {
+                addr[i] = a.value;
+                continue;
+            }
+            sp = (sp - a.len) & ~uint64_t(15);
+            addr[i] = sp;
+            if (a.kind != LinuxArg::Kind::Out && write(TraceeAddr(sp), a.local, a.len) != 0) return -EFAULT;
+        }
+        user_regs_struct u = cur_;
+        if (at_exit_) {
+            u.rip -= 2;  // back over `syscall`, to run it again with the new number
+            u.rax = uint64_t(nr);
+        }
+        u.orig_rax = uint64_t(nr);
+        u.rdi = addr[0], u.rsi = addr[1], u.rdx = addr[2], u.r10 = addr[3], u.r8 = addr[4], u.r9 = addr[5];
+        ptrace(PTRACE_SETREGS, tid_, nullptr, &u);
+        if (at_exit_ && !step_to_syscall_stop()) return -ESRCH;  // the entry stop of the re-executed call
+        if (!step_to_syscall_stop()) return -ESRCH;            // its exit stop
+        ptrace(PTRACE_GETREGS, tid_, nullptr, &cur_);
+        at_exit_ = true;
+        int64_t result = int64_t(cur_.rax);
+        for (size_t i = 0; i < nargs && i < 6; i++) {
+            const LinuxArg& a = args[i];
+            if (a.kind == LinuxArg::Kind::Out || a.kind == LinuxArg::Kind::InOut) read(TraceeAddr(addr[i]), a.local, a.len);
+        }
+        return result;
+    }
+
+    int read(TraceeAddr src, void* dst, size_t n) override {
+        if (n == 0) return 0;
+        iovec local{dst, n}, remote{reinterpret_cast<void*>(src.addr), n};
+        return process_vm_readv(tid_, &local, 1, &remote, 1, 0) == ssize_t(n) ? 0 : xnu::XNU_EFAULT;
+    }
+    int write(TraceeAddr dst, const void* src, size_t n) override {
+        if (n == 0) return 0;
+        iovec local{const_cast<void*>(src), n}, remote{reinterpret_cast<void*>(dst.addr), n};
+        return process_vm_writev(tid_, &local, 1, &remote, 1, 0) == ssize_t(n) ? 0 : xnu::XNU_EFAULT;
+    }
+    int read_cstr(TraceeAddr src, char* dst, size_t cap) override {
+        size_t got = 0;
+        while (got < cap) {
+            uint64_t a = src.addr + got;
+            size_t chunk = std::min<size_t>(cap - got, 4096 - (a & 4095));
+            if (read(TraceeAddr(a), dst + got, chunk) != 0) return xnu::XNU_EFAULT;
+            if (memchr(dst + got, 0, chunk)) return 0;
+            got += chunk;
+        }
+        dst[cap - 1] = 0;
+        return xnu::XNU_ENAMETOOLONG;
+    }
+
+    // Writes the final registers and resumes the thread.
+    void finish() {
+        if (dead_) return;
+        user_regs_struct u = cur_;
+        from_regs(regs_, u);
+        if (!at_exit_) u.orig_rax = uint64_t(-1);  // nothing was injected: skip the XNU call itself
+        ptrace(PTRACE_SETREGS, tid_, nullptr, &u);
+        ptrace(PTRACE_CONT, tid_, nullptr, nullptr);
+    }
+
+  private:
+    // Resumes to the next syscall stop of this thread. Signals that arrive meanwhile are passed on.
+    bool step_to_syscall_stop() {
+        int sig = 0;
+        for (;;) {
+            if (ptrace(PTRACE_SYSCALL, tid_, nullptr, reinterpret_cast<void*>(long(sig))) != 0) return dead_ = true, false;
+            sig = 0;
+            int st;
+            if (waitpid(tid_, &st, __WALL) != tid_ || WIFEXITED(st) || WIFSIGNALED(st)) return dead_ = true, false;
+            if (WIFSTOPPED(st) && WSTOPSIG(st) == kSyscallStop) return true;
+            if (WIFSTOPPED(st) && (st >> 16) == 0 && WSTOPSIG(st) != SIGTRAP) sig = WSTOPSIG(st);
+        }
+    }
+
+    user_regs_struct entry_, cur_;
+    bool at_exit_ = false, dead_ = false;
+};
+
+int g_tgid_of_main;
+std::unordered_map<int, int> g_tgid;  // thread id -> process id, for every traced thread
+
+// `int $0x82` in a traced thread: a SIGSEGV stop with the instruction pointer on `cd 82`.
+bool handle_int82(int tid) {
+    siginfo_t si{};
+    if (ptrace(PTRACE_GETSIGINFO, tid, nullptr, &si) != 0 || si.si_code != SI_KERNEL) return false;
+    user_regs_struct u;
+    ptrace(PTRACE_GETREGS, tid, nullptr, &u);
+    long word = ptrace(PTRACE_PEEKDATA, tid, reinterpret_cast<void*>(u.rip), nullptr);
+    if ((word & 0xffff) != 0x82cd) return false;
+    PtraceThread t(g_tgid[tid], tid, u);
+    t.regs().rip += 2;
+    auto eax = uint32_t(3u << 24 | (uint32_t(u.rax) & 0xffffff));
+    xnu_sys::SysResult r = xnu_sys::dispatch(t, eax);
+    xnu_sys::apply_result(t.regs(), eax, r);
+    user_regs_struct out = u;
+    from_regs(t.regs(), out);
+    ptrace(PTRACE_SETREGS, tid, nullptr, &out);
+    return true;
+}
+
+[[noreturn]] void supervise(int main_pid) {
+    g_tgid_of_main = main_pid;
+    g_tgid[main_pid] = main_pid;
+    size_t live = 1;
+    while (live > 0) {
+        int st;
+        int tid = waitpid(-1, &st, __WALL);
+        if (tid < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (WIFEXITED(st) || WIFSIGNALED(st)) {
+            g_tgid.erase(tid);
+            live = g_tgid.size();
+            continue;
+        }
+        if (!WIFSTOPPED(st)) continue;
+        if (!g_tgid.count(tid)) g_tgid[tid] = tid;  // a new child reported before its parent's event
+        int sig = WSTOPSIG(st), event = st >> 16;
+        if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
+            user_regs_struct u;
+            if (ptrace(PTRACE_GETREGS, tid, nullptr, &u) != 0) continue;
+            PtraceThread t(g_tgid[tid], tid, u);
+            auto eax = uint32_t(u.orig_rax);
+            xnu_sys::SysResult r = xnu_sys::dispatch(t, eax);
+            xnu_sys::apply_result(t.regs(), eax, r);
+            t.finish();
+            if (t.dead()) g_tgid.erase(tid), live = g_tgid.size();
+            continue;
+        }
+        if (sig == SIGTRAP && (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE)) {
+            unsigned long child = 0;
+            ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &child);
+            g_tgid[int(child)] = event == PTRACE_EVENT_CLONE ? g_tgid[tid] : int(child);
+            live = g_tgid.size();
+            ptrace(PTRACE_CONT, tid, nullptr, nullptr);
+            continue;
+        }
+        if (event == PTRACE_EVENT_STOP) {
+            // Group stop (SIGSTOP, SIGTSTP...): stay stopped until SIGCONT, as the shell expects.
+            if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) ptrace(PTRACE_LISTEN, tid, nullptr, nullptr);
+            else ptrace(PTRACE_CONT, tid, nullptr, nullptr);
+            continue;
+        }
+        if (sig == SIGTRAP && event != 0) {
+            ptrace(PTRACE_CONT, tid, nullptr, nullptr);
+            continue;
+        }
+        if (sig == SIGSEGV && handle_int82(tid)) {
+            ptrace(PTRACE_CONT, tid, nullptr, nullptr);
+            continue;
+        }
+        // A signal for the program: deliver it.
+        ptrace(PTRACE_CONT, tid, nullptr, reinterpret_cast<void*>(long(sig)));
+    }
+    _exit(0);
+}
+
+}  // namespace
+
+int ptrace_attach_supervisor() {
+    int sync[2];
+    if (pipe2(sync, O_CLOEXEC) != 0) return -errno;
+    int program = getpid();
+    // The supervisor must not be the program's child (the program would see it in wait4, and it would hold
+    // the program's exit status): fork twice, so it is a detached grandchild, as `strace -D` does.
+    pid_t mid = fork();
+    if (mid < 0) return -errno;
+    if (mid == 0) {
+        pid_t sup = fork();
+        if (sup != 0) _exit(sup < 0 ? 1 : 0);
+        close(sync[0]);
+        prctl(PR_SET_NAME, "macrun-ptrace");
+        long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACECLONE |
+                    PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
+        char ok = ptrace(PTRACE_SEIZE, program, nullptr, reinterpret_cast<void*>(opts)) == 0 ? 1 : 0;
+        if (::write(sync[1], &ok, 1) != 1 || !ok) _exit(1);
+        close(sync[1]);
+        // The supervisor keeps none of the program's terminal or files open.
+        for (int fd = 0; fd < 3; fd++)
+            if (fd != g_runtime.diag_fd && fd != g_runtime.trace_fd) close(fd);
+        supervise(program);
+    }
+    close(sync[1]);
+    prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY);
+    int st;
+    waitpid(mid, &st, 0);
+    char ok = 0;
+    ssize_t n = read(sync[0], &ok, 1);
+    close(sync[0]);
+    if (n != 1 || !ok) return -EPERM;
+    g_runtime.backend = "ptrace";
+    return 0;
+}
 
 }  // namespace tracer

@@ -410,7 +410,7 @@ constexpr auto kXnuSignalNameTable = [] {
 constexpr FlagPair kOpenFlags[] = {
     {XNU_O_NONBLOCK, O_NONBLOCK},
     {XNU_O_APPEND, O_APPEND},
-    {XNU_O_ASYNC, O_ASYNC},  // Linux open() ignores it (only F_SETFL arms SIGIO); so does XNU's open()
+    {XNU_O_ASYNC, O_ASYNC},  // lossy at open time: Linux open() ignores it, only F_SETFL arms SIGIO
     {XNU_O_SYNC, O_SYNC},
     {XNU_O_DSYNC, O_DSYNC},
     {XNU_O_NOFOLLOW, O_NOFOLLOW},

@@ -237,7 +237,7 @@ constexpr int XNU_O_DIRECTORY = 0x100000;
 constexpr int XNU_O_SYMLINK = 0x200000;        // open the symlink itself
 constexpr int XNU_O_DSYNC = 0x400000;
 constexpr int XNU_O_CLOEXEC = 0x1000000;
-constexpr int XNU_O_CLOFORK = 0x8000000;       // kernel-visible in current xnu; not in the macOS 13 SDK
+constexpr int XNU_O_CLOFORK = 0x8000000;       // honoured by open() in current xnu; not in the macOS 13 SDK
 constexpr int XNU_O_NOFOLLOW_ANY = 0x20000000; // no symlink in any path component
 constexpr int XNU_O_EXEC = 0x40000000;
 constexpr int XNU_O_SEARCH = XNU_O_EXEC | XNU_O_DIRECTORY;
@@ -374,7 +374,7 @@ constexpr int XNU_F_NOCACHE_EXT = 112;
 constexpr int XNU_F_ADDSIGS_MAIN_BINARY = 113;
 
 constexpr int XNU_FD_CLOEXEC = 1;
-constexpr int XNU_FD_CLOFORK = 2;  // kernel-visible in current xnu
+constexpr int XNU_FD_CLOFORK = 2;  // current xnu; not in the macOS 13 SDK
 
 // struct flock l_type: note the order differs from Linux (F_RDLCK=0, F_WRLCK=1, F_UNLCK=2 there)
 constexpr short XNU_F_RDLCK = 1;
@@ -388,8 +388,7 @@ constexpr std::uint32_t XNU_F_ALLOCATEPERSIST = 0x00000008;
 constexpr int XNU_F_PEOFPOSMODE = 3;  // offset relative to the physical end of file
 constexpr int XNU_F_VOLPOSMODE = 4;   // offset relative to the volume start
 
-// Same field order as Linux's struct flock but not the same layout: l_pid and l_type are swapped round
-// and moved after the 64-bit fields.
+// Not Linux's layout: Linux starts with l_type/l_whence and ends with l_pid.
 struct flock {
     off_t l_start;
     off_t l_len;
