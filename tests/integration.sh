@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Command-line integration tests: exit statuses, signals, pipes, --trace, one-time "unimplemented" messages,
+# refusal of bad files, inspect/syscalls/conform. Each check prints "ok - ..." or "FAIL - ..."; the last line
+# counts them.
+set -u
+cd "$(dirname "$0")/.."
+M=build/macrun
+C=build/tests/cli
+P=build/tests/progs
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() {  # check DESCRIPTION COMMAND...: passes when the command succeeds
+    local what=$1
+    shift
+    if "$@" >"$tmp/out" 2>&1; then
+        pass=$((pass + 1)); echo "ok - $what"
+    else
+        fail=$((fail + 1)); echo "FAIL - $what"; sed 's/^/#   /' "$tmp/out" | head -n 20
+    fi
+}
+status_is() {  # status_is EXPECTED COMMAND...
+    local want=$1
+    shift
+    "$@" >/dev/null 2>&1
+    local got=$?
+    [ "$got" -eq "$want" ] || { echo "exit status $got, expected $want"; return 1; }
+}
+output_has() {  # output_has PATTERN COMMAND...: stdout+stderr contain PATTERN (grep -E)
+    local pat=$1
+    shift
+    "$@" >"$tmp/o2" 2>&1
+    grep -Eq -- "$pat" "$tmp/o2" || { echo "no match for /$pat/ in:"; cat "$tmp/o2"; return 1; }
+}
+
+for b in inproc ptrace; do
+    check "[$b] hello prints its greeting" output_has '^Hello from a macOS program' $M --backend=$b run $P/hello
+    check "[$b] exit status 3 reaches the shell" status_is 3 $M --backend=$b run $C/exitcode 3
+    check "[$b] exit status 255" status_is 255 $M --backend=$b run $C/exitcode 255
+    check "[$b] PIE image (random slide) runs" status_is 7 $M --backend=$b run $C/exitcode-pie 7
+    check "[$b] death by SIGTERM is seen as 128+15" status_is 143 $M --backend=$b run $C/killself 15
+    check "[$b] LC_MAIN entry: main's return value is the exit status" status_is 43 $M --backend=$b run $C/main_entry x y
+    check "[$b] stdin pipe to stdout" bash -c "printf 'line1\nline2\n' | $M --backend=$b run $C/cat | cmp - <(printf 'line1\nline2\n')"
+    check "[$b] a large pipe transfer is intact" bash -c "head -c 3000000 /dev/urandom > $tmp/big; $M --backend=$b run $C/cat < $tmp/big | cmp - $tmp/big"
+    check "[$b] unimplemented call: ENOSYS and exactly one message" bash -c \
+        "$M --backend=$b run $C/unimplemented 2>$tmp/err && [ \$(grep -c 'unimplemented BSD syscall 220 (getattrlist)' $tmp/err) -eq 1 ]"
+    check "[$b] --trace decodes calls by name with arguments" output_has '\[[0-9]+ [0-9]+\] write\(1, 0x[0-9a-f]+, 50\) = 50' \
+        $M --backend=$b --trace run $P/hello
+    check "[$b] --trace names the backend" output_has "backend $b" $M --backend=$b --trace run $P/hello
+    check "[$b] --trace shows the exit" output_has '\] exit\(0\) = \?' $M --backend=$b --trace run $P/hello
+    check "[$b] --trace=FILE writes the trace there" bash -c "$M --backend=$b --trace=$tmp/t.txt run $P/hello >/dev/null && grep -q 'write(1' $tmp/t.txt"
+done
+
+check "a program the shell started keeps its PID" bash -c "$M run $C/killself 30 & pid=\$!; wait \$pid; [ \$? -eq 138 ]"
+check "missing file: exit 127 and a message" bash -c "$M run /nonexistent/prog 2>$tmp/e; [ \$? -eq 127 ] && grep -q 'No such file' $tmp/e"
+printf 'not a mach-o at all' > "$tmp/text"
+check "not a Mach-O: exit 126, message" bash -c "$M run $tmp/text 2>$tmp/e; [ \$? -eq 126 ] && grep -q 'not a Mach-O' $tmp/e"
+head -c 200 $P/hello > "$tmp/trunc"
+check "truncated Mach-O: exit 126, a precise message, no crash" bash -c "$M run $tmp/trunc 2>$tmp/e; [ \$? -eq 126 ] && grep -q 'macrun: ' $tmp/e"
+: > "$tmp/empty"
+check "empty file: exit 126" bash -c "$M run $tmp/empty 2>/dev/null; [ \$? -eq 126 ]"
+check "a directory: exit 126" bash -c "$M run /tmp 2>/dev/null; [ \$? -eq 126 ]"
+printf '\xca\xfe\xba\xbe\x00\x00\x00\x34rest of a class file' > "$tmp/Hello.class"
+check "a Java class file is refused as not fat Mach-O" bash -c "$M run $tmp/Hello.class 2>$tmp/e; [ \$? -eq 126 ] && grep -q 'not a fat Mach-O' $tmp/e"
+check "unknown option: usage error 2" status_is 2 $M --bogus run $P/hello
+check "unknown backend: usage error 2" status_is 2 $M --backend=kvm run $P/hello
+
+if [ -x .cache/zig/zig ]; then
+    printf '#include <stdio.h>\nint main(void){puts("dyn");return 0;}\n' > "$tmp/dyn.c"
+    if .cache/zig/zig cc -target x86_64-macos -o "$tmp/dyn" "$tmp/dyn.c" 2>/dev/null; then
+        check "a dynamically linked program is refused with a clear message" bash -c \
+            "$M run $tmp/dyn 2>$tmp/e; [ \$? -eq 126 ] && grep -q 'needs the dynamic linker' $tmp/e && grep -q libSystem $tmp/e"
+    fi
+fi
+
+check "inspect shows segments, entry and symbols" output_has 'entry: LC_UNIXTHREAD rip 0x1000' $M inspect $P/hello
+check "inspect of a bad file fails cleanly" bash -c "$M inspect $tmp/trunc 2>/dev/null; [ \$? -eq 1 ]"
+check "syscalls prints the support table" output_has '^[0-9]+ implemented, [0-9]+ partial, [0-9]+ missing$' $M syscalls
+check "syscalls lists write as implemented" output_has 'BSD syscall +4  write +implemented' $M syscalls
+mkdir -p "$tmp/conf" && cp $C/exitcode $P/hello "$tmp/conf/"
+check "conform: TAP, summary and JUnit XML" bash -c "$M conform $tmp/conf --junit $tmp/j.xml > $tmp/tap; \
+    grep -q '^1\\.\\.2' $tmp/tap && grep -q '^ok [0-9] - hello' $tmp/tap && grep -q '^2 passed, 0 failed' $tmp/tap && \
+    python3 -c 'import sys,xml.dom.minidom as m; d=m.parse(sys.argv[1]); assert d.documentElement.getAttribute(\"tests\")==\"2\"' $tmp/j.xml"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
