@@ -42,12 +42,12 @@ grep -E '^(FAIL|not ok)' "$logs/integration" | head -n 30
 count_from "$logs/integration"
 
 echo "== Mach-O parser fuzzing"
-tests/fuzz/run.sh >"$logs/fuzz" 2>&1
+FUZZ_SECONDS=${FUZZ_SECONDS:-60} tests/fuzz/run.sh >"$logs/fuzz" 2>&1
 tail -n 2 "$logs/fuzz"
 count_from "$logs/fuzz"
 
 echo "== parser against LIEF"
-build/tests/lief-diff build/tests/progs/* >"$logs/lief" 2>&1
+build/tests/lief-diff build/tests/progs/* build/tests/cli/* >"$logs/lief" 2>&1
 grep -E '^(FAIL|mismatch)' "$logs/lief" | head -n 20
 count_from "$logs/lief"
 

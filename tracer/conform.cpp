@@ -34,9 +34,12 @@ bool is_macho_executable(const std::string& path) {
     in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
     head.resize(size_t(in.gcount()));
     if (head.size() < 4) return false;
-    uint32_t m;
+    uint32_t m, filetype = 0;
     memcpy(&m, head.data(), 4);
-    return m == macho::kMagic64 || __builtin_bswap32(m) == macho::kFatMagic;
+    if (__builtin_bswap32(m) == macho::kFatMagic) return true;
+    if (m != macho::kMagic64 || head.size() < 16) return false;
+    memcpy(&filetype, head.data() + 12, 4);
+    return filetype == macho::MH_EXECUTE;  // objects and dylibs are not programs
 }
 
 std::string xml_escape(const std::string& s) {
