@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Prints the cost of one trapped XNU call against the native Linux call, per backend, with the tracee and
+# supervisor pinned to one CPU and unpinned, and the start-to-exit time of a trivial static Mach-O.
+# Usage: bench/run.sh [N]   (N calls per measurement, default 200000; each figure is the median of 5 runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ninja -C build >/dev/null
+n=${1:-200000}
+M=build/macrun
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+measure() {  # measure PIN CMD...: median ns per call over 5 runs
+    local pin=$1
+    shift
+    for _ in 1 2 3 4 5; do
+        if [ "$pin" = pinned ]; then taskset -c 0 "$@" | sed -n 1p; else "$@" | sed -n 1p; fi
+    done | median
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
+
+printf '%-8s %-9s %-8s %12s %12s %8s\n' call cpus backend "native ns" "macrun ns" ratio
+for call in getpid write1 fstat; do
+    for pin in pinned unpinned; do
+        native=$(measure $pin build/bench/native-loop $call "$n")
+        for backend in inproc ptrace; do
+            count=$n
+            [ $backend = ptrace ] && count=$((n / 10))
+            ours=$(measure $pin $M --backend=$backend run build/bench/xnu_loop $call $count)
+            printf '%-8s %-9s %-8s %12s %12s %8s\n' $call $pin $backend "$native" "$ours" "$(ratio "$ours" "$native")"
+        done
+    done
+done
+
+startup() {  # median microseconds of 20 runs of CMD
+    for _ in $(seq 20); do
+        local t0 t1
+        t0=$(date +%s%N)
+        "$@" >/dev/null
+        t1=$(date +%s%N)
+        echo $(((t1 - t0) / 1000))
+    done | median
+}
+native_us=$(startup build/bench/native-true)
+for backend in inproc ptrace; do
+    ours_us=$(startup $M --backend=$backend run build/tests/progs/hello)
+    printf 'start-to-exit of a trivial static Mach-O, %-6s: %6s us (native static ELF %s us, %s)\n' \
+        $backend "$ours_us" "$native_us" "$(ratio "$ours_us" "$native_us")"
+done
