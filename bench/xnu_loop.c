@@ -1,4 +1,4 @@
-/* Benchmark body (static Mach-O): `xnu_loop CALL N` makes N raw XNU calls (getpid, write1 = 1 byte to
+/* Benchmark body (static Mach-O): `xnu_loop CALL N` makes N XNU calls through libsystem_kernel-shaped stubs (getpid, write1 = 1 byte to
  * /dev/null, fstat) and prints the mean cost in nanoseconds, timed with gettimeofday around the loop. */
 #include "xnu.h"
 
@@ -19,11 +19,11 @@ int main(int argc, char** argv) {
     char c = 'x';
     long t0 = now_us();
     if (!strcmp(argv[1], "getpid"))
-        for (long i = 0; i < n; i++) BSD0(getpid);
+        for (long i = 0; i < n; i++) stub_getpid();
     else if (!strcmp(argv[1], "write1"))
-        for (long i = 0; i < n; i++) BSD(write, fd, &c, 1);
+        for (long i = 0; i < n; i++) stub_write(fd, &c, 1);
     else if (!strcmp(argv[1], "fstat"))
-        for (long i = 0; i < n; i++) BSD(fstat64, fd, &st);
+        for (long i = 0; i < n; i++) stub_fstat64(fd, &st);
     else
         return 2;
     long t1 = now_us();

@@ -70,7 +70,7 @@ uint64_t now_ns(clockid_t clock) {
 }
 
 // The TSC frequency: from the hypervisor's CPUID leaf when there is one, else CPUID 0x15, else measured
-// against CLOCK_MONOTONIC_RAW over 2 ms.
+// against CLOCK_MONOTONIC_RAW.
 uint64_t tsc_frequency() {
     unsigned a, b, c, d;
     __cpuid(0x40000000, a, b, c, d);
@@ -82,10 +82,12 @@ uint64_t tsc_frequency() {
         __cpuid(0x15, a, b, c, d);
         if (a && b && c) return uint64_t(c) * b / a;
     }
-    uint64_t t0 = now_ns(CLOCK_MONOTONIC_RAW), c0 = __rdtsc();
-    timespec req{0, 2000000};
-    nanosleep(&req, nullptr);
-    uint64_t t1 = now_ns(CLOCK_MONOTONIC_RAW), c1 = __rdtsc();
+    // Measured: a 250 us busy wait bounded by two (clock, TSC) pairs; clock_gettime goes through the vDSO, so
+    // the error is a few tens of ns in 250 us (about 0.01%), and it costs far less than sleeping.
+    uint64_t t0 = now_ns(CLOCK_MONOTONIC_RAW), c0 = __rdtsc(), t1;
+    do t1 = now_ns(CLOCK_MONOTONIC_RAW);
+    while (t1 - t0 < 250000);
+    uint64_t c1 = __rdtsc();
     return (c1 - c0) * 1000000000ULL / (t1 - t0);
 }
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "commpage.hpp"
 #include "macho.hpp"
 #include "map.hpp"
+#include "syscalls/common.hpp"
 #include "syscalls/trace.hpp"
 #include "tracer/inproc.hpp"
 #include "tracer/ptrace_backend.hpp"
@@ -79,6 +81,10 @@ int exec_macho(const ExecOptions& opts) {
         close(tfd);
     }
     snprintf(tracer::g_runtime.exec_path, sizeof tracer::g_runtime.exec_path, "%s", path.c_str());
+    xnu_sys::init_process_state();
+    // The process is the program now: ps, /proc/PID/comm and XNU's p_comm show its name, not macrun's.
+    std::string base = path.substr(path.rfind('/') + 1);
+    prctl(PR_SET_NAME, base.substr(0, 15).c_str());
 
     Mapped mapped;
     if (std::string err = map_image(img, fd, mapped); !err.empty()) return fail(path, err);
@@ -94,6 +100,7 @@ int exec_macho(const ExecOptions& opts) {
     StackImage stack;
     build_stack(top, opts.argv, opts.envp, apple_strings(path, top, stack_size), 0, stack);
 
+    tracer::g_runtime.fastpath = opts.fastpath && opts.backend == Backend::Inproc;
     int rc = opts.backend == Backend::Inproc ? tracer::inproc_install() : tracer::ptrace_attach_supervisor();
     if (rc != 0) return fail(path, fmt::format("cannot set up the {} backend: {}",
                                                opts.backend == Backend::Inproc ? "inproc" : "ptrace", strerror(-rc)), 1);
@@ -102,8 +109,8 @@ int exec_macho(const ExecOptions& opts) {
     if (rc != 0) return fail(path, fmt::format("cannot install the seccomp filter: {}", strerror(-rc)), 1);
 
     char event[1200];
-    snprintf(event, sizeof event, "exec %s (backend %s, slide %#llx, entry %#llx)", path.c_str(),
-             tracer::g_runtime.backend, static_cast<unsigned long long>(mapped.slide),
+    snprintf(event, sizeof event, "exec %s (backend %s%s, slide %#llx, entry %#llx)", path.c_str(),
+             tracer::g_runtime.backend, tracer::g_runtime.fastpath ? " with fast path" : "", static_cast<unsigned long long>(mapped.slide),
              static_cast<unsigned long long>(mapped.entry));
     xnu_sys::trace_event(nullptr, event);
 

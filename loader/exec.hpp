@@ -15,6 +15,7 @@ struct ExecOptions {
     std::vector<std::string> envp;
     Backend backend = Backend::Inproc;
     std::string trace_file;  // "-" for stderr, "" for no trace
+    bool fastpath = true;    // inproc: rewrite trapped call sites into direct calls
 };
 
 // Does not return on success. On failure prints "macrun: ..." and returns the exit status a shell would use

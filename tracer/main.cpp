@@ -26,6 +26,7 @@ void usage(FILE* out) {
                "  --trace[=FILE]        print every XNU call, decoded, to stderr or FILE\n"
                "  --backend=inproc|ptrace\n"
                "                        how calls are intercepted (default inproc: in-process SIGSYS)\n"
+               "  --no-fastpath         inproc: keep every call on the SIGSYS path (no call-site rewriting)\n"
                "  -h, --help            this text\n");
 }
 
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
         if (!strcmp(a, "--trace")) return opts.trace_file = "-", 1;
         if (!strncmp(a, "--trace=", 8)) return opts.trace_file = a + 8, 1;
         if (!strcmp(a, "--backend=inproc")) return opts.backend = loader::Backend::Inproc, 1;
+        if (!strcmp(a, "--no-fastpath")) return opts.fastpath = false, 1;
         if (!strcmp(a, "--backend=ptrace")) return opts.backend = loader::Backend::Ptrace, 1;
         if (!strncmp(a, "--backend", 9)) {
             fmt::print(stderr, "macrun: unknown backend in '{}' (use --backend=inproc or --backend=ptrace)\n", a);

@@ -11,6 +11,8 @@ struct Runtime {
     int trace_fd = -1;   // where --trace writes, or -1
     int diag_fd = 2;     // where one-time "unimplemented" messages go (a private dup of stderr)
     const char* backend = "inproc";
+    bool fastpath = true;  // inproc: patch trapped `mov $N,%eax; [mov %rcx,%r10;] syscall` sites into calls
+    int self_mem_fd = -1;  // /proc/self/mem, for patching read-only text
     char exec_path[1024] = {};
     // Descriptors macrun keeps for itself; the program sees them as closed (EBADF).
     int reserved_fds[4] = {-1, -1, -1, -1};

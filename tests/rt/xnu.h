@@ -24,10 +24,15 @@ enum {
     X_getrusage = 117, X_readv = 120, X_writev = 121, X_fchown = 123, X_fchmod = 124, X_rename = 128,
     X_mkdir = 136, X_rmdir = 137, X_pread = 153, X_pwrite = 154, X_csops = 169, X_stat = 188, X_fstat = 189,
     X_lstat = 190, X_getrlimit = 194, X_setrlimit = 195, X_mmap = 197, X_lseek = 199, X_ftruncate = 201,
-    X_sysctl = 202, X_poll = 230, X_minherit = 250, X_sysctlbyname = 274, X_issetugid = 327, X_proc_info = 336,
+    X_sysctl = 202, X_poll = 230, X_minherit = 250, X_sysctlbyname = 274, X_mlockall = 324, X_munlockall = 325, X_issetugid = 327, X_proc_info = 336,
     X_stat64 = 338, X_fstat64 = 339, X_lstat64 = 340, X_getdirentries64 = 344, X_thread_selfid = 372,
     X_read_nocancel = 396, X_write_nocancel = 397, X_open_nocancel = 398, X_close_nocancel = 399,
     X_openat = 463, X_renameat = 465, X_faccessat = 466, X_fstatat64 = 470, X_unlinkat = 472, X_getentropy = 500,
+};
+/* The indirect call (number in rdi) and the remaining *_nocancel variants. */
+enum {
+    X_syscall = 0, X_fcntl_nocancel = 406, X_fsync_nocancel = 408, X_readv_nocancel = 411, X_writev_nocancel = 412,
+    X_pread_nocancel = 414, X_pwrite_nocancel = 415, X_openat_nocancel = 464,
 };
 
 struct xres {
@@ -53,6 +58,17 @@ static inline struct xres xsys6(long n, long a, long b, long c, long d, long e, 
 #define XSYS_PAD_(nr, a, b, c, d, e, f, ...) \
     xsys6((nr), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 #define BSD0(n) xsys6(SYSCALL_CLASS_UNIX | X_##n, 0, 0, 0, 0, 0, 0)
+
+/* libsystem_kernel-shaped stubs (tests/rt/stubs.S): result, or -errno. */
+long stub_getpid(void);
+long stub_getuid(void);
+long stub_write(int fd, const void* buf, size_t n);
+long stub_read(int fd, void* buf, size_t n);
+long stub_close(int fd);
+long stub_open(const char* path, int flags, int mode);
+long stub_fstat64(int fd, void* st);
+long stub_lseek(int fd, long off, int whence);
+long stub_pipe(int fds[2]);
 
 /* Freestanding helpers (the compiler may also call memcpy/memset itself). */
 size_t strlen(const char* s);
