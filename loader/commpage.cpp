@@ -165,6 +165,8 @@ std::string map_commpage() {
     // mach_absolute_time counts from boot on macOS: base the nanotime data on CLOCK_MONOTONIC_RAW, which the
     // TSC tracks without NTP slewing.
     fill_commpage(static_cast<uint8_t*>(p), host_facts(), __rdtsc(), now_ns(CLOCK_MONOTONIC_RAW));
+    const uint8_t gadget[] = {0x0f, 0x05, 0xcc};  // syscall; int3
+    std::memcpy(reinterpret_cast<void*>(kCommpageSyscallGadget), gadget, sizeof gadget);
     mprotect(p, 4096, PROT_READ);
     mprotect(static_cast<uint8_t*>(p) + 4096, 4096, PROT_READ | PROT_EXEC);
     return {};

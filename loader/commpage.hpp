@@ -8,6 +8,9 @@
 namespace loader {
 
 inline constexpr uint64_t kCommpageBase = 0x00007fffffe00000ULL;
+// A `syscall; int3` at the end of the commpage's text page: the ptrace supervisor runs Linux calls there for a
+// thread stopped outside a system call (the `int $0x82` gate).
+inline constexpr uint64_t kCommpageSyscallGadget = kCommpageBase + 0x2000 - 4;
 
 // Facts about the host that the commpage and sysctl both report.
 struct HostFacts {

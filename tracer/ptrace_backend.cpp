@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <unordered_map>
 
+#include "loader/commpage.hpp"
 #include "runtime.hpp"
 #include "syscalls/abi/xnu.hpp"
 #include "syscalls/dispatch.hpp"
@@ -39,7 +40,10 @@ void from_regs(const Regs& r, user_regs_struct& u) {
 // time, with In/Out buffers staged below its red zone.
 class PtraceThread final : public Thread {
   public:
-    PtraceThread(int pid, int tid, const user_regs_struct& u) : Thread(pid, tid), entry_(u), cur_(u) {
+    // `at_syscall` is true at a seccomp stop (the thread sits in a system call whose number can be replaced)
+    // and false at a signal stop, where injected calls run through the commpage's `syscall` gadget.
+    PtraceThread(int pid, int tid, const user_regs_struct& u, bool at_syscall = true)
+        : Thread(pid, tid), entry_(u), cur_(u), at_syscall_(at_syscall) {
         to_regs(u, regs_);
     }
 
@@ -61,14 +65,18 @@ class PtraceThread final : public Thread {
             if (a.kind != LinuxArg::Kind::Out && write(TraceeAddr(sp), a.local, a.len) != 0) return -EFAULT;
         }
         user_regs_struct u = cur_;
+        bool from_user_code = !at_syscall_ && !at_exit_;
         if (at_exit_) {
             u.rip -= 2;  // back over `syscall`, to run it again with the new number
+            u.rax = uint64_t(nr);
+        } else if (from_user_code) {
+            u.rip = loader::kCommpageSyscallGadget;
             u.rax = uint64_t(nr);
         }
         u.orig_rax = uint64_t(nr);
         u.rdi = addr[0], u.rsi = addr[1], u.rdx = addr[2], u.r10 = addr[3], u.r8 = addr[4], u.r9 = addr[5];
         ptrace(PTRACE_SETREGS, tid_, nullptr, &u);
-        if (at_exit_ && !step_to_syscall_stop()) return -ESRCH;  // the entry stop of the re-executed call
+        if ((at_exit_ || from_user_code) && !step_to_syscall_stop()) return -ESRCH;  // the entry stop of the call
         if (!step_to_syscall_stop()) return -ESRCH;            // its exit stop
         ptrace(PTRACE_GETREGS, tid_, nullptr, &cur_);
         at_exit_ = true;
@@ -108,9 +116,17 @@ class PtraceThread final : public Thread {
         if (dead_) return;
         user_regs_struct u = cur_;
         from_regs(regs_, u);
-        if (!at_exit_) u.orig_rax = uint64_t(-1);  // nothing was injected: skip the XNU call itself
+        if (at_syscall_ && !at_exit_) u.orig_rax = uint64_t(-1);  // nothing was injected: skip the XNU call itself
         ptrace(PTRACE_SETREGS, tid_, nullptr, &u);
         ptrace(PTRACE_CONT, tid_, nullptr, nullptr);
+    }
+
+    // Writes the final registers of a thread stopped for a signal, leaving it stopped.
+    void finish_stopped() {
+        if (dead_) return;
+        user_regs_struct u = cur_;
+        from_regs(regs_, u);
+        ptrace(PTRACE_SETREGS, tid_, nullptr, &u);
     }
 
   private:
@@ -128,7 +144,7 @@ class PtraceThread final : public Thread {
     }
 
     user_regs_struct entry_, cur_;
-    bool at_exit_ = false, dead_ = false;
+    bool at_syscall_, at_exit_ = false, dead_ = false;
 };
 
 int g_tgid_of_main;
@@ -142,14 +158,12 @@ bool handle_int82(int tid) {
     ptrace(PTRACE_GETREGS, tid, nullptr, &u);
     long word = ptrace(PTRACE_PEEKDATA, tid, reinterpret_cast<void*>(u.rip), nullptr);
     if ((word & 0xffff) != 0x82cd) return false;
-    PtraceThread t(g_tgid[tid], tid, u);
+    PtraceThread t(g_tgid[tid], tid, u, false);
     t.regs().rip += 2;
     auto eax = uint32_t(3u << 24 | (uint32_t(u.rax) & 0xffffff));
     xnu_sys::SysResult r = xnu_sys::dispatch(t, eax);
     xnu_sys::apply_result(t.regs(), eax, r);
-    user_regs_struct out = u;
-    from_regs(t.regs(), out);
-    ptrace(PTRACE_SETREGS, tid, nullptr, &out);
+    t.finish_stopped();
     return true;
 }
 
