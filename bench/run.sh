@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Prints the cost of one trapped XNU call against the native Linux call, per backend, with the tracee and
-# supervisor pinned to one CPU and unpinned, and the start-to-exit time of a trivial static Mach-O.
+# Prints the cost of one XNU call (made through a libsystem_kernel-shaped stub) against the native Linux call,
+# per backend, with the tracee and supervisor pinned to one CPU and unpinned, and the start-to-exit time of a
+# trivial static Mach-O. Backends: inproc (default: SIGSYS on first use, then the rewritten call site),
+# sigsys (inproc with --no-fastpath: a signal per call), ptrace (RET_TRACE, supervisor process).
 # Usage: bench/run.sh [N]   (N calls per measurement, default 200000; each figure is the median of 5 runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,10 +23,12 @@ printf '%-8s %-9s %-8s %12s %12s %8s\n' call cpus backend "native ns" "macrun ns
 for call in getpid write1 fstat; do
     for pin in pinned unpinned; do
         native=$(measure $pin build/bench/native-loop $call "$n")
-        for backend in inproc ptrace; do
+        for backend in inproc sigsys ptrace; do
             count=$n
+            flags=(--backend=$backend)
             [ $backend = ptrace ] && count=$((n / 10))
-            ours=$(measure $pin $M --backend=$backend run build/bench/xnu_loop $call $count)
+            [ $backend = sigsys ] && flags=(--backend=inproc --no-fastpath)
+            ours=$(measure $pin $M "${flags[@]}" run build/bench/xnu_loop $call $count)
             printf '%-8s %-9s %-8s %12s %12s %8s\n' $call $pin $backend "$native" "$ours" "$(ratio "$ours" "$native")"
         done
     done
