@@ -49,3 +49,8 @@ for backend in inproc ptrace; do
     printf 'start-to-exit of a trivial static Mach-O, %-6s: %6s us (native static ELF %s us, %s)\n' \
         $backend "$ours_us" "$native_us" "$(ratio "$ours_us" "$native_us")"
 done
+
+# Per-call cost of each candidate interception mechanism for a fake XNU getpid, measured directly
+# (bench/mechanisms.c); prints its own table.
+echo
+build/bench/mechanisms "$n"

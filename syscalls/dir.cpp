@@ -2,6 +2,9 @@
 #include "common.hpp"
 
 namespace xnu_sys {
+
+bool is_vnode_fd(Thread& t, int fd);  // defined in file.cpp
+
 namespace {
 
 // Linux's struct linux_dirent64 header (include/linux/dirent.h).
@@ -15,9 +18,10 @@ struct linux_dirent64 {
 
 }  // namespace
 
-/// getdirentries64 implements XNU BSD getdirentries64(2) (344): records in XNU's layout
-/// (xnu bsd/vfs/vfs_syscalls.c), *position set to the directory offset after the last record, and with a
-/// buffer of 1024 bytes or more the last 4 bytes carry GETDIRENTRIES64_EOF.
+/// getdirentries64 implements XNU BSD getdirentries64(2) (344): records in XNU's layout, *position set to the
+/// directory offset the call started from (xnu bsd/vfs/vfs_syscalls.c getdirentries_common: loff), and with a
+/// buffer of 1024 bytes or more the last 4 bytes carry GETDIRENTRIES64_EOF. A descriptor that is not a
+/// directory is EINVAL, one that is not a vnode ENOTSUP (Linux says ENOTDIR for both).
 SysResult sys_getdirentries64(Thread& t, int32_t fd, TraceeAddr buf, uint64_t bufsize, TraceeAddr position) {
     if (hidden_fd(fd)) return SysResult::error(xnu::XNU_EBADF);
     uint64_t room = bufsize;
@@ -28,8 +32,12 @@ SysResult sys_getdirentries64(Thread& t, int32_t fd, TraceeAddr buf, uint64_t bu
 
     // The directory offset after the last record handed out: where to seek back to when Linux returned
     // more records than fit.
-    int64_t last_off = t.sys(SYS_lseek, {fd, 0, 1});
-    if (last_off < 0) return from_linux(last_off);
+    int64_t start_off = t.sys(SYS_lseek, {fd, 0, 1});
+    if (start_off < 0) {
+        if (start_off == -ESPIPE) return SysResult::error(is_vnode_fd(t, fd) ? xnu::XNU_EINVAL : xnu::XNU_ENOTSUP);
+        return from_linux(start_off);
+    }
+    int64_t last_off = start_off;
 
     alignas(8) char lbuf[4096];
     alignas(8) char xbuf[4096];
@@ -41,6 +49,7 @@ SysResult sys_getdirentries64(Thread& t, int32_t fd, TraceeAddr buf, uint64_t bu
         if (want < 24) break;
         int64_t n = t.sys(SYS_getdents64, {fd, out(lbuf, want), want});
         if (n == -EINVAL && written > 0) break;  // the next entry does not fit in what is left
+        if (n == -ENOTDIR) return SysResult::error(xnu::XNU_EINVAL);
         if (n < 0) return from_linux(n);
         if (n == 0) {
             eof = true;
@@ -72,9 +81,8 @@ SysResult sys_getdirentries64(Thread& t, int32_t fd, TraceeAddr buf, uint64_t bu
         written += xlen;
         if (full) t.sys(SYS_lseek, {fd, last_off, 0});
     }
-    int64_t pos = t.sys(SYS_lseek, {fd, 0, 1});
-    if (pos < 0) return from_linux(pos);
-    if (!position.null()) XNU_TRY(t.write(position, &pos, sizeof pos));
+    // The offset is copied out unconditionally: a NULL position is EFAULT, after the records were consumed.
+    XNU_TRY(t.write(position, &start_off, sizeof start_off));
     if (extended) {
         uint32_t flags = eof ? xnu::XNU_GETDIRENTRIES64_EOF : 0;
         XNU_TRY(t.write(buf + (bufsize - sizeof flags), &flags, sizeof flags));

@@ -5,6 +5,9 @@
 #include "common.hpp"
 
 namespace xnu_sys {
+
+bool is_vnode_fd(Thread& t, int fd);  // defined in file.cpp
+
 namespace {
 
 // Linux's struct flock: l_type and l_whence first (asm-generic/fcntl.h).
@@ -66,28 +69,54 @@ SysResult fcntl_getpath(Thread& t, int fd, TraceeAddr arg) {
     return SysResult::ok(0);
 }
 
+// F_PREALLOCATE, with XNU's order of checks (xnu kern_descrip.c): a vnode (EBADF), open for writing (EBADF),
+// the fstore_t copied in (EFAULT), then the position mode: F_PEOFPOSMODE needs fst_offset 0, F_VOLPOSMODE a
+// positive one. Unknown fst_flags bits are ignored. The struct is copied back with fst_bytesalloc.
 SysResult fcntl_preallocate(Thread& t, int fd, TraceeAddr arg) {
+    int64_t fl = t.sys(SYS_fcntl, {fd, F_GETFL});
+    if (fl < 0) return from_linux(fl);
+    if (!is_vnode_fd(t, fd) || (fl & O_ACCMODE) == O_RDONLY || (fl & O_PATH)) return SysResult::error(xnu::XNU_EBADF);
     xnu::fstore fs;
     XNU_TRY(t.read(arg, &fs, sizeof fs));
-    constexpr uint32_t kAllocateContig = 2, kAllocateAll = 4;  // F_ALLOCATECONTIG, F_ALLOCATEALL
-    if (fs.fst_flags & ~(kAllocateContig | kAllocateAll | 0x10 /* F_ALLOCATEPERSIST */)) return SysResult::error(xnu::XNU_EINVAL);
-    if (fs.fst_length <= 0 || fs.fst_offset < 0) return SysResult::error(xnu::XNU_EINVAL);
     int64_t start = fs.fst_offset;
     if (fs.fst_posmode == xnu::XNU_F_PEOFPOSMODE) {
+        if (fs.fst_offset != 0) return SysResult::error(xnu::XNU_EINVAL);
+        // From the physical end of file; the logical size stands in for it.
         struct { uint64_t a[18]; } st;  // Linux struct stat: st_size at byte 48
         int64_t r = t.sys(SYS_fstat, {fd, out(&st, sizeof st)});
         if (r < 0) return from_linux(r);
-        start += int64_t(st.a[6]);
-    } else if (fs.fst_posmode != xnu::XNU_F_VOLPOSMODE) {
+        start = int64_t(st.a[6]);
+    } else if (fs.fst_posmode != xnu::XNU_F_VOLPOSMODE || fs.fst_offset <= 0) {
         return SysResult::error(xnu::XNU_EINVAL);
     }
-    // F_PREALLOCATE reserves space without changing the file's size.
-    int64_t r = t.sys(SYS_fallocate, {fd, FALLOC_FL_KEEP_SIZE, start, fs.fst_length});
-    if (r < 0) return from_linux(r);
-    fs.fst_bytesalloc = fs.fst_length;
+    if (fs.fst_length < 0) return SysResult::error(xnu::XNU_EINVAL);
+    fs.fst_bytesalloc = 0;
+    if (fs.fst_length > 0) {
+        // F_PREALLOCATE reserves space without changing the file's size.
+        int64_t r = t.sys(SYS_fallocate, {fd, FALLOC_FL_KEEP_SIZE, start, fs.fst_length});
+        if (r < 0) return from_linux(r);
+        fs.fst_bytesalloc = fs.fst_length;
+    }
     XNU_TRY(t.write(arg, &fs, sizeof fs));
     return SysResult::ok(0);
 }
+
+// F_SETNOSIGPIPE belongs to the open file (xnu FG_NOSIGPIPE in the fileglob), so a new descriptor for the same
+// file inherits the mark of the one it was duplicated from.
+void copy_nosigpipe(int from, int64_t to) {
+    if (from < 0 || from >= 1024 || to < 0 || to >= 1024) return;
+    auto& ps = process_state();
+    bool set = ps.nosigpipe[from / 64].load(std::memory_order_relaxed) & (1ULL << (from % 64));
+    if (set) ps.nosigpipe[to / 64].fetch_or(1ULL << (to % 64), std::memory_order_relaxed);
+    else ps.nosigpipe[to / 64].fetch_and(~(1ULL << (to % 64)), std::memory_order_relaxed);
+}
+
+// Status flags as XNU reports them: only the access mode and FMASK (xnu bsd/sys/fcntl.h). Linux also keeps
+// open-time flags such as O_DIRECTORY and O_NOFOLLOW in f_flags.
+constexpr int kStatusFlags = xnu::XNU_O_ACCMODE | xnu::XNU_O_NONBLOCK | xnu::XNU_O_APPEND | xnu::XNU_O_ASYNC |
+                             xnu::XNU_O_SYNC | xnu::XNU_O_DSYNC | xnu::XNU_O_EXEC;
+// The ones F_SETFL may change (FCNTLFLAGS).
+constexpr int kSettableFlags = xnu::XNU_O_NONBLOCK | xnu::XNU_O_APPEND | xnu::XNU_O_ASYNC | xnu::XNU_O_SYNC | xnu::XNU_O_DSYNC;
 
 SysResult do_fcntl(Thread& t, int fd, int cmd, int64_t arg) {
     if (hidden_fd(fd)) return SysResult::error(xnu::XNU_EBADF);
@@ -95,21 +124,28 @@ SysResult do_fcntl(Thread& t, int fd, int cmd, int64_t arg) {
     switch (cmd) {
         case xnu::XNU_F_DUPFD:
         case xnu::XNU_F_DUPFD_CLOEXEC: {
-            if (arg < 0) return SysResult::error(xnu::XNU_EINVAL);
-            return from_linux(t.sys(SYS_fcntl, {fd, cmd == xnu::XNU_F_DUPFD ? F_DUPFD : F_DUPFD_CLOEXEC, int(arg)}));
+            // The minimum is the int in arg's low half (xnu: CAST_DOWN_EXPLICIT(int, uap->arg)).
+            int newmin = int(arg);
+            if (newmin < 0) return SysResult::error(xnu::XNU_EINVAL);
+            int64_t r = t.sys(SYS_fcntl, {fd, cmd == xnu::XNU_F_DUPFD ? F_DUPFD : F_DUPFD_CLOEXEC, newmin});
+            copy_nosigpipe(fd, r);
+            return from_linux(r);
         }
         case xnu::XNU_F_GETFD: return from_linux(t.sys(SYS_fcntl, {fd, F_GETFD}));
         case xnu::XNU_F_SETFD: return from_linux(t.sys(SYS_fcntl, {fd, F_SETFD, int(arg) & FD_CLOEXEC}));
         case xnu::XNU_F_GETFL: {
             int64_t r = t.sys(SYS_fcntl, {fd, F_GETFL});
             if (r < 0) return from_linux(r);
-            return SysResult::ok(uint32_t(xlate::oflags_to_xnu(int(r))));
+            return SysResult::ok(uint32_t(xlate::oflags_to_xnu(int(r)) & kStatusFlags));
         }
         case xnu::XNU_F_SETFL: {
-            // Only the status flags F_SETFL may change (xnu FCNTLFLAGS); others are ignored, as XNU ignores them.
-            int settable = int(arg) & (xnu::XNU_O_NONBLOCK | xnu::XNU_O_APPEND | xnu::XNU_O_ASYNC | xnu::XNU_O_FSYNC);
+            // XNU keeps FFLAGS(arg) & FCNTLFLAGS of the int argument and ignores the rest (xnu kern_descrip.c).
+            // FFLAGS adds 1 to the access mode unless O_EXEC is set, so access mode 3 carries into O_NONBLOCK.
+            // Linux cannot change O_SYNC/O_DSYNC after open; they are dropped.
+            int v = int(arg);
+            int fflags = v & xnu::XNU_O_EXEC ? v & ~xnu::XNU_O_ACCMODE : v + 1;
             int lflags = 0;
-            xlate::oflags_to_linux(settable, &lflags);
+            xlate::oflags_to_linux(fflags & kSettableFlags & ~(xnu::XNU_O_SYNC | xnu::XNU_O_DSYNC), &lflags);
             return from_linux(t.sys(SYS_fcntl, {fd, F_SETFL, lflags}));
         }
         case xnu::XNU_F_GETOWN: return from_linux(t.sys(SYS_fcntl, {fd, F_GETOWN}));
@@ -120,12 +156,18 @@ SysResult do_fcntl(Thread& t, int fd, int cmd, int64_t arg) {
         case xnu::XNU_F_GETPATH:
         case xnu::XNU_F_GETPATH_NOFIRMLINK: return fcntl_getpath(t, fd, p);
         case xnu::XNU_F_FULLFSYNC:
-        case xnu::XNU_F_BARRIERFSYNC: return from_linux(t.sys(SYS_fsync, {fd}));
+        case xnu::XNU_F_BARRIERFSYNC: {
+            // Vnodes only: a pipe or socket is EBADF (Linux's fsync says EINVAL).
+            int64_t r = t.sys(SYS_fsync, {fd});
+            if (r == -EINVAL && !is_vnode_fd(t, fd)) return SysResult::error(xnu::XNU_EBADF);
+            return from_linux(r);
+        }
         case xnu::XNU_F_NOCACHE:
         case xnu::XNU_F_RDAHEAD: {
-            // Caching and read-ahead hints: posix_fadvise is Linux's form of the same advice.
+            // Caching and read-ahead hints: posix_fadvise is Linux's form of the same advice. Vnodes only.
             int64_t r = t.sys(SYS_fcntl, {fd, F_GETFD});
             if (r < 0) return from_linux(r);
+            if (!is_vnode_fd(t, fd)) return SysResult::error(xnu::XNU_EBADF);
             int advice = cmd == xnu::XNU_F_NOCACHE ? (arg ? 4 /* DONTNEED */ : 0) : (arg ? 2 /* SEQUENTIAL */ : 1 /* RANDOM */);
             t.sys(SYS_fadvise64, {fd, 0, 0, advice});
             return SysResult::ok(0);
@@ -146,11 +188,14 @@ SysResult do_fcntl(Thread& t, int fd, int cmd, int64_t arg) {
             auto& word = process_state().nosigpipe[fd / 64];
             uint64_t bit = 1ULL << (fd % 64);
             if (cmd == xnu::XNU_F_GETNOSIGPIPE) return SysResult::ok((word.load() & bit) ? 1 : 0);
-            if (arg) word.fetch_or(bit);
+            if (int(arg)) word.fetch_or(bit);  // an int argument
             else word.fetch_and(~bit);
             return SysResult::ok(0);
         }
         default: {
+            // The descriptor is looked up before the command (xnu sys_fcntl_nocancel: fp_lookup first).
+            int64_t r = t.sys(SYS_fcntl, {fd, F_GETFD});
+            if (r < 0) return from_linux(r);
             const char* name = xlate::fcntl_cmd_name(cmd);
             if (name) report_unimplemented(SysClass::Bsd, 92, name);
             return SysResult::error(xnu::XNU_EINVAL);
@@ -163,7 +208,9 @@ SysResult do_fcntl(Thread& t, int fd, int cmd, int64_t arg) {
 /// dup implements XNU BSD dup(2) (41).
 SysResult sys_dup(Thread& t, uint32_t fd) {
     if (hidden_fd(int(fd))) return SysResult::error(xnu::XNU_EBADF);
-    return from_linux(t.sys(SYS_dup, {fd}));
+    int64_t r = t.sys(SYS_dup, {fd});
+    copy_nosigpipe(int(fd), r);
+    return from_linux(r);
 }
 
 /// dup2 implements XNU BSD dup2(2) (90). Neither end may be one of macrun's own descriptors.
@@ -173,7 +220,9 @@ SysResult sys_dup2(Thread& t, uint32_t from, uint32_t to) {
         int64_t r = t.sys(SYS_fcntl, {from, F_GETFD});
         return r < 0 ? from_linux(r) : SysResult::ok(to);
     }
-    return from_linux(t.sys(SYS_dup3, {from, to, 0}));
+    int64_t r = t.sys(SYS_dup3, {from, to, 0});
+    if (r >= 0) copy_nosigpipe(int(from), r);
+    return from_linux(r);
 }
 
 /// pipe implements XNU BSD pipe(2) (42): the two descriptors come back in rax and rdx.

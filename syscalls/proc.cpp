@@ -51,18 +51,23 @@ SysResult sys_geteuid(Thread& t) { return from_linux(t.sys(SYS_geteuid)); }
 SysResult sys_getgid(Thread& t) { return from_linux(t.sys(SYS_getgid)); }
 SysResult sys_getegid(Thread& t) { return from_linux(t.sys(SYS_getegid)); }
 
-/// getgroups implements XNU BSD getgroups(2) (79): size 0 asks for the count; a smaller array is EINVAL.
+/// getgroups implements XNU BSD getgroups(2) (79): size 0 asks for the count; a smaller array is EINVAL. XNU
+/// keeps the effective gid in cr_groups[0] (xnu bsd/kern/kern_credential.c), so the list always starts with it,
+/// followed by the supplementary groups, at most NGROUPS in all.
 SysResult sys_getgroups(Thread& t, uint32_t gidsetsize, TraceeAddr gidset) {
-    uint32_t groups[xnu::XNU_NGROUPS * 4];
-    int64_t n = t.sys(SYS_getgroups, {0, nullptr});
+    uint32_t host[xnu::XNU_NGROUPS * 4];
+    int64_t n = t.sys(SYS_getgroups, {sizeof host / sizeof host[0], out(host, sizeof host)});
+    if (n == -EINVAL) n = 0;  // more groups than fit: the first ones are enough, XNU keeps only NGROUPS
     if (n < 0) return from_linux(n);
-    if (gidsetsize == 0) return SysResult::ok(uint64_t(n));
-    if (gidsetsize < uint64_t(n)) return SysResult::error(xnu::XNU_EINVAL);
-    if (uint64_t(n) > sizeof groups / sizeof groups[0]) n = sizeof groups / sizeof groups[0];
-    n = t.sys(SYS_getgroups, {n, out(groups, sizeof groups[0] * size_t(n))});
-    if (n < 0) return from_linux(n);
-    XNU_TRY(t.write(gidset, groups, sizeof groups[0] * size_t(n)));
-    return SysResult::ok(uint64_t(n));
+    uint32_t groups[xnu::XNU_NGROUPS];
+    groups[0] = uint32_t(t.sys(SYS_getegid));
+    uint32_t count = 1;
+    for (int64_t i = 0; i < n && count < xnu::XNU_NGROUPS; i++)
+        if (host[i] != groups[0]) groups[count++] = host[i];
+    if (gidsetsize == 0) return SysResult::ok(count);
+    if (gidsetsize < count) return SysResult::error(xnu::XNU_EINVAL);
+    XNU_TRY(t.write(gidset, groups, sizeof groups[0] * count));
+    return SysResult::ok(count);
 }
 
 /// issetugid implements XNU BSD issetugid(2) (327): 1 when the program runs with privileges it was not
@@ -152,10 +157,9 @@ namespace {
 SysResult do_csops(Thread& t, int pid, uint32_t ops, TraceeAddr useraddr, uint64_t usersize) {
     if (!process_exists(t, pid)) return SysResult::error(xnu::XNU_ESRCH);
     switch (ops) {
-        case 0: {  // CS_OPS_STATUS
-            if (usersize < 4) return SysResult::error(xnu::XNU_EINVAL);
+        case 0: {  // CS_OPS_STATUS: XNU writes the word whenever there is a buffer, whatever usersize says
             uint32_t flags = 0;
-            XNU_TRY(t.write(useraddr, &flags, sizeof flags));
+            if (!useraddr.null()) XNU_TRY(t.write(useraddr, &flags, sizeof flags));
             return SysResult::ok(0);
         }
         case 1:   // CS_OPS_MARKINVALID

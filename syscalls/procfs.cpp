@@ -53,9 +53,18 @@ int read_proc(Thread& t, int pid, ProcSnapshot& s) {
     char* close = strrchr(buf, ')');
     if (!open || !close || close < open) return xnu::XNU_ESRCH;
     s.pid = pid;
-    size_t clen = std::min<size_t>(size_t(close - open - 1), 16);
-    memcpy(s.comm, open + 1, clen);
-    s.comm[clen] = '\0';
+    const char* cname = open + 1;
+    size_t clen = size_t(close - open - 1);
+    if (pid == t.pid() && tracer::g_runtime.exec_path[0]) {
+        // XNU's p_comm and p_name are the last path component of the executable (bsd/kern/kern_exec.c).
+        const char* p = tracer::g_runtime.exec_path;
+        cname = strrchr(p, '/') ? strrchr(p, '/') + 1 : p;
+        clen = strlen(cname);
+    }
+    memcpy(s.comm, cname, std::min<size_t>(clen, sizeof s.comm - 1));
+    s.comm[std::min<size_t>(clen, sizeof s.comm - 1)] = '\0';
+    memcpy(s.name, cname, std::min<size_t>(clen, sizeof s.name - 1));
+    s.name[std::min<size_t>(clen, sizeof s.name - 1)] = '\0';
     unsigned long long f[40] = {};
     char state = 0;
     int n = sscanf(close + 2,

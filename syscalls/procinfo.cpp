@@ -9,16 +9,38 @@
 namespace xnu_sys {
 namespace {
 
-SysResult list_pids(Thread& t, uint32_t type, TraceeAddr buffer, int32_t buffersize) {
-    if (type != uint32_t(xnu::XNU_PROC_ALL_PIDS)) {
-        report_unimplemented(SysClass::Bsd, 336, "proc_info(LISTPIDS) with a filter");
-        return SysResult::error(xnu::XNU_ENOTSUP);
+// Whether process `pid` passes a LISTPIDS filter (proc_listpids() in xnu bsd/kern/proc_info.c). Unknown
+// filter types match nothing.
+bool pid_matches(Thread& t, int pid, uint32_t type, uint32_t typeinfo) {
+    if (type == uint32_t(xnu::XNU_PROC_ALL_PIDS)) return true;
+    ProcSnapshot s;
+    if (read_proc(t, pid, s) != 0) return false;
+    switch (type) {
+        case xnu::XNU_PROC_PGRP_ONLY: return s.pgid == int(typeinfo);
+        case xnu::XNU_PROC_TTY_ONLY: return s.tty_nr != 0 && uint32_t(xnu_tdev(s.tty_nr)) == typeinfo;
+        case xnu::XNU_PROC_UID_ONLY: return s.uid[1] == typeinfo;
+        case xnu::XNU_PROC_RUID_ONLY: return s.uid[0] == typeinfo;
+        case xnu::XNU_PROC_PPID_ONLY: return s.ppid == int(typeinfo);
+        default: return false;  // PROC_KDBG_ONLY: no process is traced by kdebug here
     }
+}
+
+// LISTPIDS: with no buffer, the size to allocate (room for 20 more processes than exist now); otherwise the
+// bytes filled with the pids that pass the filter, as many as fit.
+SysResult list_pids(Thread& t, uint32_t type, uint32_t typeinfo, TraceeAddr buffer, int32_t buffersize) {
+    if (!buffer.null() && uint32_t(buffersize) < sizeof(int32_t)) return SysResult::error(xnu::XNU_ENOMEM);
+    const uint64_t room = buffer.null() ? 0 : uint32_t(buffersize) / 4;
     int64_t fd = t.sys(SYS_openat, {-100, in("/proc", 6), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0});
     if (fd < 0) return from_linux(fd);
     alignas(8) char buf[4096];
     int32_t pids[256];
-    uint64_t count = 0, written = 0;
+    uint64_t count = 0, written = 0, pending = 0;
+    int err = 0;
+    auto flush = [&] {
+        if (pending && !err) err = t.write(buffer + written * 4, pids, pending * 4);
+        written += pending;
+        pending = 0;
+    };
     for (;;) {
         int64_t n = t.sys(SYS_getdents64, {fd, out(buf, sizeof buf), sizeof buf});
         if (n <= 0) break;
@@ -30,28 +52,16 @@ SysResult list_pids(Thread& t, uint32_t type, TraceeAddr buffer, int32_t buffers
             char* end;
             long pid = strtol(name, &end, 10);
             if (*end || pid <= 0) continue;
-            pids[count % 256] = int32_t(pid);
             count++;
-            if (count % 256 == 0 && !buffer.null()) {
-                uint64_t room = uint64_t(std::max(buffersize, 0)) / 4;
-                uint64_t n_out = std::min<uint64_t>(256, room > written ? room - written : 0);
-                if (n_out && t.write(buffer + written * 4, pids, n_out * 4) != 0) {
-                    t.sys(SYS_close, {fd});
-                    return SysResult::error(xnu::XNU_EFAULT);
-                }
-                written += n_out;
-            }
+            if (buffer.null() || written + pending >= room || !pid_matches(t, int(pid), type, typeinfo)) continue;
+            pids[pending++] = int32_t(pid);
+            if (pending == 256) flush();
         }
     }
     t.sys(SYS_close, {fd});
-    if (!buffer.null() && count % 256) {
-        uint64_t room = uint64_t(std::max(buffersize, 0)) / 4;
-        uint64_t n_out = std::min<uint64_t>(count % 256, room > written ? room - written : 0);
-        XNU_TRY(t.write(buffer + written * 4, pids, n_out * 4));
-        written += n_out;
-    }
-    // With no buffer libproc asks for the size needed; otherwise the bytes filled.
-    return SysResult::ok(buffer.null() ? count * 4 : written * 4);
+    if (buffer.null()) return SysResult::ok((count + 20) * 4);
+    flush();
+    return err ? SysResult::error(err) : SysResult::ok(written * 4);
 }
 
 void fill_bsdinfo(const ProcSnapshot& s, xnu::proc_bsdinfo& b) {
@@ -66,8 +76,9 @@ void fill_bsdinfo(const ProcSnapshot& s, xnu::proc_bsdinfo& b) {
     b.pbi_rgid = s.gid[0];
     b.pbi_svuid = s.uid[2];
     b.pbi_svgid = s.gid[2];
-    std::memcpy(b.pbi_comm, s.comm, std::min(sizeof b.pbi_comm, strlen(s.comm)));
-    std::memcpy(b.pbi_name, s.comm, std::min(sizeof b.pbi_name, strlen(s.comm)));
+    // XNU copies p_comm and p_name and forces a NUL into the last byte (proc_pidbsdinfo()).
+    std::memcpy(b.pbi_comm, s.comm, std::min(sizeof b.pbi_comm - 1, strlen(s.comm)));
+    std::memcpy(b.pbi_name, s.name, std::min(sizeof b.pbi_name - 1, strlen(s.name)));
     b.pbi_pgid = uint32_t(s.pgid);
     b.e_tdev = uint32_t(xnu_tdev(s.tty_nr));
     b.e_tpgid = uint32_t(s.tpgid);
@@ -90,22 +101,22 @@ void fill_taskinfo(const ProcSnapshot& s, xnu::proc_taskinfo& ti) {
 }
 
 template <typename T>
-SysResult give(Thread& t, const T& v, TraceeAddr buffer, int32_t buffersize) {
-    if (buffersize < int32_t(sizeof v)) return SysResult::error(xnu::XNU_ENOMEM);
+SysResult give(Thread& t, const T& v, TraceeAddr buffer) {
     XNU_TRY(t.write(buffer, &v, sizeof v));
     return SysResult::ok(sizeof v);
 }
 
+// PROC_PIDPATHINFO: XNU copies out the whole buffer (the path, then zeros) and returns 0; libproc's
+// proc_pidpath() takes strlen() itself.
 SysResult pid_path(Thread& t, int pid, TraceeAddr buffer, int32_t buffersize) {
     char path[xnu::XNU_PATH_MAX * 4] = {};
-    size_t len;
     if (pid == t.pid() && tracer::g_runtime.exec_path[0]) {
         // The program's own path is the Mach-O file, not macrun: make it absolute as XNU reports it.
         const char* p = tracer::g_runtime.exec_path;
         if (p[0] != '/') {
             int64_t n = t.sys(SYS_getcwd, {out(path, sizeof path - 1), sizeof path - 1});
             if (n < 0) return from_linux(n);
-            len = strlen(path);
+            size_t len = strlen(path);
             snprintf(path + len, sizeof path - len, "/%s", p);
         } else {
             snprintf(path, sizeof path, "%s", p);
@@ -117,21 +128,42 @@ SysResult pid_path(Thread& t, int pid, TraceeAddr buffer, int32_t buffersize) {
         if (n < 0) return SysResult::error(n == -ENOENT ? xnu::XNU_ESRCH : xlate::errno_to_xnu(int(-n)));
         path[n] = '\0';
     }
-    len = strlen(path);
-    if (buffersize < int32_t(len + 1)) return SysResult::error(xnu::XNU_ENOMEM);
-    XNU_TRY(t.write(buffer, path, len + 1));
-    return SysResult::ok(len);
+    if (strlen(path) >= uint32_t(buffersize)) return SysResult::error(xnu::XNU_ENOSPC);  // build_path()
+    XNU_TRY(t.write(buffer, path, uint32_t(buffersize)));
+    return SysResult::ok(0);
+}
+
+// The buffer size proc_pidinfo() requires for a flavor, or 0 for a flavor number XNU does not know (EINVAL).
+// Flavors macrun does not implement still get their argument checks before ENOTSUP.
+uint32_t flavor_size(int flavor) {
+    switch (flavor) {
+        case xnu::XNU_PROC_PIDTASKALLINFO: return sizeof(xnu::proc_taskallinfo);
+        case xnu::XNU_PROC_PIDTBSDINFO: return sizeof(xnu::proc_bsdinfo);
+        case xnu::XNU_PROC_PIDTASKINFO: return sizeof(xnu::proc_taskinfo);
+        case xnu::XNU_PROC_PIDT_SHORTBSDINFO: return sizeof(xnu::proc_bsdshortinfo);
+        case xnu::XNU_PROC_PIDPATHINFO: return xnu::XNU_MAXPATHLEN;
+        default:
+            // 1..15 and 17..34 exist (bsd/sys/proc_info.h, proc_info_private.h); 16 is PROC_PID_RUSAGE, a
+            // separate call. Their sizes are not checked here: 1 stands for "known".
+            return (flavor >= 1 && flavor <= 34 && flavor != 16) ? 1 : 0;
+    }
 }
 
 SysResult pid_info(Thread& t, int pid, int flavor, TraceeAddr buffer, int32_t buffersize) {
-    if (flavor == xnu::XNU_PROC_PIDPATHINFO) return pid_path(t, pid, buffer, buffersize);
+    uint32_t need = flavor_size(flavor);
+    if (need == 0) return SysResult::error(xnu::XNU_EINVAL);
+    if (uint32_t(buffersize) < need) return SysResult::error(xnu::XNU_ENOMEM);
+    if (flavor == xnu::XNU_PROC_PIDPATHINFO) {
+        if (buffersize > xnu::XNU_PATH_MAX * 4) return SysResult::error(xnu::XNU_EOVERFLOW);
+        return pid_path(t, pid, buffer, buffersize);
+    }
     ProcSnapshot s;
     if (read_proc(t, pid, s) != 0) return SysResult::error(xnu::XNU_ESRCH);
     switch (flavor) {
         case xnu::XNU_PROC_PIDTBSDINFO: {
             xnu::proc_bsdinfo b{};
             fill_bsdinfo(s, b);
-            return give(t, b, buffer, buffersize);
+            return give(t, b, buffer);
         }
         case xnu::XNU_PROC_PIDT_SHORTBSDINFO: {
             xnu::proc_bsdshortinfo b{};
@@ -139,7 +171,7 @@ SysResult pid_info(Thread& t, int pid, int flavor, TraceeAddr buffer, int32_t bu
             b.pbsi_ppid = uint32_t(s.ppid);
             b.pbsi_pgid = uint32_t(s.pgid);
             b.pbsi_status = uint32_t(xnu_pstat(s.state));
-            std::memcpy(b.pbsi_comm, s.comm, std::min(sizeof b.pbsi_comm, strlen(s.comm)));
+            std::memcpy(b.pbsi_comm, s.comm, std::min(sizeof b.pbsi_comm - 1, strlen(s.comm)));
             b.pbsi_flags = 0x10;
             b.pbsi_uid = s.uid[1];
             b.pbsi_gid = s.gid[1];
@@ -147,18 +179,18 @@ SysResult pid_info(Thread& t, int pid, int flavor, TraceeAddr buffer, int32_t bu
             b.pbsi_rgid = s.gid[0];
             b.pbsi_svuid = s.uid[2];
             b.pbsi_svgid = s.gid[2];
-            return give(t, b, buffer, buffersize);
+            return give(t, b, buffer);
         }
         case xnu::XNU_PROC_PIDTASKINFO: {
             xnu::proc_taskinfo ti{};
             fill_taskinfo(s, ti);
-            return give(t, ti, buffer, buffersize);
+            return give(t, ti, buffer);
         }
         case xnu::XNU_PROC_PIDTASKALLINFO: {
             xnu::proc_taskallinfo a{};
             fill_bsdinfo(s, a.pbsd);
             fill_taskinfo(s, a.ptinfo);
-            return give(t, a, buffer, buffersize);
+            return give(t, a, buffer);
         }
         default:
             report_unimplemented(SysClass::Bsd, 336, "proc_info(PIDINFO) flavor");
@@ -168,13 +200,14 @@ SysResult pid_info(Thread& t, int pid, int flavor, TraceeAddr buffer, int32_t bu
 
 }  // namespace
 
-/// proc_info implements XNU BSD proc_info (336): LISTPIDS (all) and PIDINFO flavors TBSDINFO,
+/// proc_info implements XNU BSD proc_info (336): LISTPIDS (all filters) and PIDINFO flavors TBSDINFO,
 /// SHORTBSDINFO, TASKINFO, TASKALLINFO, PATHINFO (xnu bsd/kern/proc_info.c).
 SysResult sys_proc_info(Thread& t, int32_t callnum, int32_t pid, uint32_t flavor, uint64_t arg, TraceeAddr buffer,
                         int32_t buffersize) {
     (void)arg;
     switch (callnum) {
-        case xnu::XNU_PROC_INFO_CALL_LISTPIDS: return list_pids(t, uint32_t(pid), buffer, buffersize);
+        // LISTPIDS passes the filter type in pid and its argument in flavor.
+        case xnu::XNU_PROC_INFO_CALL_LISTPIDS: return list_pids(t, uint32_t(pid), flavor, buffer, buffersize);
         case xnu::XNU_PROC_INFO_CALL_PIDINFO: return pid_info(t, pid, int(flavor), buffer, buffersize);
         default:
             if (callnum <= 0 || callnum > xnu::XNU_PROC_INFO_CALL_DELEGATE_TERMINATE) return SysResult::error(xnu::XNU_EINVAL);

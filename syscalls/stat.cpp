@@ -1,9 +1,16 @@
 // File status: stat64/lstat64/fstat64/fstatat64 (the $INODE64 layout) and the legacy stat/lstat/fstat.
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include "common.hpp"
 
 namespace xnu_sys {
+
+// Defined in file.cpp.
+bool is_vnode_fd(Thread& t, int fd);
+int read_at_path(Thread& t, int dirfd, TraceeAddr p, Path& dst);
+SysResult at_result(Thread& t, int dirfd, const Path& p, int64_t r);
+
 namespace {
 
 constexpr int kLinuxAtSymlinkNofollow = 0x100, kLinuxAtEmptyPath = 0x1000;
@@ -13,6 +20,18 @@ int64_t linux_stat(Thread& t, int dirfd, const char* path, int flags, struct ::s
     return t.sys(SYS_newfstatat, {dirfd, in(path, strlen(path) + 1), out(&st, sizeof st), flags});
 }
 
+// A pipe as XNU's pipe_stat describes it (xnu bsd/kern/sys_pipe.c): mode S_IFIFO | 0660 and st_size the
+// bytes waiting in it, seen from either end. Linux reports mode 0600 and size 0. Named FIFOs are vnodes and
+// keep their own attributes.
+void pipe_stat(Thread& t, int fd, struct ::stat& st) {
+    if (!S_ISFIFO(st.st_mode) || is_vnode_fd(t, fd)) return;
+    int avail = 0;
+    t.sys(SYS_ioctl, {fd, FIONREAD, out(avail)});
+    st.st_mode = S_IFIFO | 0660;
+    st.st_size = avail;
+    st.st_blocks = st.st_blksize > 0 ? (avail + st.st_blksize - 1) / st.st_blksize : 0;
+}
+
 template <typename Xnu, typename Convert>
 SysResult stat_common(Thread& t, int dirfd, TraceeAddr path, int lflags, TraceeAddr ub, Convert convert) {
     struct ::stat st;
@@ -20,10 +39,12 @@ SysResult stat_common(Thread& t, int dirfd, TraceeAddr path, int lflags, TraceeA
     if (path.null() && (lflags & kLinuxAtEmptyPath)) {
         if (hidden_fd(dirfd)) return SysResult::error(xnu::XNU_EBADF);
         r = linux_stat(t, dirfd, "", lflags, st);
+        if (r == 0) pipe_stat(t, dirfd, st);
     } else {
         Path p;
-        XNU_TRY(read_path(t, path, p));
+        XNU_TRY(read_at_path(t, dirfd, path, p));
         r = linux_stat(t, linux_dirfd(dirfd), p.s, lflags, st);
+        if (r < 0) return at_result(t, dirfd, p, r);
     }
     if (r < 0) return from_linux(r);
     Xnu x{};

@@ -37,10 +37,9 @@ using Getter = int (*)(Thread&, Value&);
 
 struct Node {
     const char* name;
-    int mib[3];
+    int mib[2];
     Type type;
     Getter get;
-    bool quad_by_name = false;  // hw.pagesize and friends: 4 bytes by MIB, 8 by name
 };
 
 const loader::HostFacts& host() { return loader::host_facts(); }
@@ -112,22 +111,32 @@ const Node kNodes[] = {
     {"hw.byteorder", {6, 4}, Type::Int, CONST_INT(1234)},
     {"hw.physmem", {6, 5}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(std::min<uint64_t>(host().memsize, 0x7fffffff))); return 0; }},
     {"hw.usermem", {6, 6}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(std::min<uint64_t>(host().memsize / 2, 0x7fffffff))); return 0; }},
-    {"hw.pagesize", {6, 7}, Type::Int, CONST_INT(4096), true},
+    // XNU numbers the 64-bit nodes dynamically; the fixed numbers belong to the int-sized *_compat nodes that
+    // old programs read by MIB (xnu bsd/kern/kern_mib.c): hw.pagesize is 8 bytes by name, 4 by {6,7}.
+    {"hw.pagesize", {6, 1012}, Type::Quad, CONST_QUAD(4096)},
+    {"hw.pagesize_compat", {6, 7}, Type::Int, CONST_INT(4096)},
     {"hw.epoch", {6, 10}, Type::Int, CONST_INT(0)},
     {"hw.floatingpoint", {6, 11}, Type::Int, CONST_INT(1)},
     {"hw.machinearch", {6, 12}, Type::String, CONST_STR("x86_64")},
     {"hw.vectorunit", {6, 13}, Type::Int, CONST_INT(1)},
-    {"hw.busfrequency", {6, 14}, Type::Int, CONST_INT(400000000), true},
-    {"hw.cpufrequency", {6, 15}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(std::min<uint64_t>(host().tsc_hz, 0x7fffffff))); return 0; }, true},
-    {"hw.cachelinesize", {6, 16}, Type::Int, CONST_INT(64), true},
-    {"hw.l1icachesize", {6, 17}, Type::Int, CONST_INT(32768), true},
-    {"hw.l1dcachesize", {6, 18}, Type::Int, CONST_INT(32768), true},
-    {"hw.l2cachesize", {6, 20}, Type::Int, CONST_INT(524288), true},
-    {"hw.l3cachesize", {6, 22}, Type::Int, CONST_INT(16777216), true},
-    {"hw.tbfrequency", {6, 23}, Type::Int, CONST_INT(1000000000), true},
+    {"hw.busfrequency", {6, 1013}, Type::Quad, CONST_QUAD(400000000)},
+    {"hw.busfrequency_compat", {6, 14}, Type::Int, CONST_INT(400000000)},
+    {"hw.cpufrequency", {6, 1014}, Type::Quad, [](Thread&, Value& v) { v.i64(int64_t(host().tsc_hz)); return 0; }},
+    {"hw.cpufrequency_compat", {6, 15}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(std::min<uint64_t>(host().tsc_hz, 0x7fffffff))); return 0; }},
+    {"hw.cachelinesize", {6, 1015}, Type::Quad, CONST_QUAD(64)},
+    {"hw.cachelinesize_compat", {6, 16}, Type::Int, CONST_INT(64)},
+    {"hw.l1icachesize", {6, 1016}, Type::Quad, CONST_QUAD(32768)},
+    {"hw.l1icachesize_compat", {6, 17}, Type::Int, CONST_INT(32768)},
+    {"hw.l1dcachesize", {6, 1017}, Type::Quad, CONST_QUAD(32768)},
+    {"hw.l1dcachesize_compat", {6, 18}, Type::Int, CONST_INT(32768)},
+    {"hw.l2cachesize", {6, 1018}, Type::Quad, CONST_QUAD(524288)},
+    {"hw.l2cachesize_compat", {6, 20}, Type::Int, CONST_INT(524288)},
+    {"hw.l3cachesize", {6, 1019}, Type::Quad, CONST_QUAD(16777216)},
+    {"hw.l3cachesize_compat", {6, 22}, Type::Int, CONST_INT(16777216)},
+    {"hw.tbfrequency", {6, 1020}, Type::Quad, CONST_QUAD(1000000000)},
+    {"hw.tbfrequency_compat", {6, 23}, Type::Int, CONST_INT(1000000000)},
     {"hw.memsize", {6, 24}, Type::Quad, [](Thread&, Value& v) { v.i64(int64_t(host().memsize)); return 0; }},
-    {"hw.availcpu", {6, 25}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
-    {"hw.activecpu", {6, 1000}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
+    {"hw.activecpu", {6, 25}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},  // HW_AVAILCPU
     {"hw.physicalcpu", {6, 1001}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
     {"hw.physicalcpu_max", {6, 1002}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
     {"hw.logicalcpu", {6, 1003}, Type::Int, [](Thread&, Value& v) { v.i32(int32_t(host().ncpus)); return 0; }},
@@ -151,8 +160,7 @@ const Node kNodes[] = {
     {"user.tzname_max", {8, 20}, Type::Int, CONST_INT(255)},
 };
 
-const Node* find_by_mib(const int* mib, uint32_t n) {
-    if (n != 2) return nullptr;
+const Node* find_by_mib(const int* mib) {
     for (const Node& node : kNodes)
         if (node.mib[0] == mib[0] && node.mib[1] == mib[1]) return &node;
     return nullptr;
@@ -164,49 +172,70 @@ const Node* find_by_name(const char* name) {
     return nullptr;
 }
 
-// Copies `v` out as XNU's SYSCTL_OUT does: with no buffer only the size is reported; a short buffer gets
-// what fits and ENOMEM.
-SysResult copy_out(Thread& t, const Value& v, TraceeAddr old, TraceeAddr oldlenp) {
-    if (oldlenp.null()) return SysResult::ok(0);
-    uint64_t have = 0;
-    XNU_TRY(t.read(oldlenp, &have, sizeof have));
-    uint64_t len = v.len;
+// The request as XNU's sysctl() sets it up (sysctl_create_user_req() in xnu bsd/kern/kern_newsysctl.c): the
+// old buffer's length comes from *oldlenp (0 without one), and a new value exists only when newlen is nonzero.
+struct Request {
+    TraceeAddr old, oldlenp, newp;
+    uint64_t oldlen = 0, newlen = 0;
+    bool writing() const { return !newp.null() && newlen != 0; }
+};
+
+int make_request(Thread& t, TraceeAddr old, TraceeAddr oldlenp, TraceeAddr newp, uint64_t newlen, Request& req) {
+    req.old = old, req.oldlenp = oldlenp, req.newp = newp, req.newlen = newlen;
+    if (!oldlenp.null()) XNU_TRY_ERRNO(t.read(oldlenp, &req.oldlen, sizeof req.oldlen));
+    return 0;
+}
+
+// The end of every read, as sysctl_old_user() and sysctl() do it: a buffer too small for the value gets
+// nothing and ENOMEM, and *oldlenp then reports what was copied (0); without a buffer *oldlenp reports the
+// size needed. Other errors leave *oldlenp alone.
+SysResult finish(Thread& t, const Request& req, const void* p, uint64_t n, uint64_t size_hint = 0) {
+    uint64_t reported = n;
     int err = 0;
-    if (!old.null()) {
-        uint64_t n = std::min<uint64_t>(have, v.len);
-        XNU_TRY(t.write(old, v.bytes, n));
-        if (have < v.len) err = xnu::XNU_ENOMEM;
+    if (!req.old.null()) {
+        if (req.oldlen < n) err = xnu::XNU_ENOMEM, reported = 0;
+        else XNU_TRY(t.write(req.old, p, n));
+    } else if (size_hint) {
+        reported = size_hint;
     }
-    XNU_TRY(t.write(oldlenp, &len, sizeof len));
+    if (!req.oldlenp.null()) XNU_TRY(t.write(req.oldlenp, &reported, sizeof reported));
     return err ? SysResult::error(err) : SysResult::ok(0);
 }
 
-SysResult read_node(Thread& t, const Node& node, bool by_name, TraceeAddr old, TraceeAddr oldlenp, TraceeAddr newp,
-                    uint64_t newlen) {
-    if (!newp.null() || newlen) return SysResult::error(xnu::XNU_EPERM);  // every node here is read-only
+SysResult read_node(Thread& t, const Node& node, const Request& req) {
+    if (req.writing()) return SysResult::error(xnu::XNU_EPERM);  // every node here is read-only
     Value v;
     XNU_TRY(node.get(t, v));
-    if (by_name && node.quad_by_name && v.len == 4) {
-        int32_t i;
-        std::memcpy(&i, v.bytes, 4);
-        v.len = 0;
-        v.i64(i);
+    if (node.type == Type::Int || node.type == Type::Quad) {
+        // sysctl_io_number(): an int is always 4 bytes; a quad is 8, except into a buffer of exactly 4 bytes,
+        // which gets it as an int when it fits and ERANGE when it does not.
+        int64_t big = 0;
+        if (node.type == Type::Int) {
+            int32_t i;
+            std::memcpy(&i, v.bytes, 4);
+            big = i;
+        } else {
+            std::memcpy(&big, v.bytes, 8);
+        }
+        if (!req.old.null() && (node.type == Type::Int || req.oldlen == 4)) {
+            auto small = int32_t(big);
+            if (small != big) return SysResult::error(xnu::XNU_ERANGE);
+            return finish(t, req, &small, 4);
+        }
+        return finish(t, req, &big, node.type == Type::Int ? 4 : 8);
     }
-    return copy_out(t, v, old, oldlenp);
+    return finish(t, req, v.bytes, v.len);
 }
 
-// kern.proc.pid.N: one struct kinfo_proc.
-SysResult kern_proc_pid(Thread& t, int pid, TraceeAddr old, TraceeAddr oldlenp) {
+// kern.proc.pid.N: one struct kinfo_proc (sysctl_prochandle() in xnu bsd/kern/kern_sysctl.c).
+SysResult kern_proc_pid(Thread& t, int pid, const Request& req) {
+    if (req.writing()) return SysResult::error(xnu::XNU_EPERM);
     ProcSnapshot s;
-    if (read_proc(t, pid, s) != 0) {
-        // No such process: XNU returns success with nothing copied.
-        if (!oldlenp.null()) {
-            uint64_t zero = 0;
-            XNU_TRY(t.write(oldlenp, &zero, sizeof zero));
-        }
-        return SysResult::ok(0);
-    }
-    static_assert(sizeof(xnu::kinfo_proc) <= sizeof(Value::bytes));
+    bool found = read_proc(t, pid, s) == 0;
+    // A size query is answered with room for five more processes (KERN_PROCSLOP); a missing process is
+    // success with nothing copied.
+    constexpr uint64_t kSlop = 5 * sizeof(xnu::kinfo_proc);
+    if (!found) return finish(t, req, nullptr, 0, kSlop);
     xnu::kinfo_proc kp{};
     kp.kp_proc.p_starttime.tv_sec = int64_t(s.start_sec);
     kp.kp_proc.p_starttime.tv_usec = int32_t(s.start_usec);
@@ -225,55 +254,58 @@ SysResult kern_proc_pid(Thread& t, int pid, TraceeAddr old, TraceeAddr oldlenp) 
     kp.kp_eproc.e_pgid = s.pgid;
     kp.kp_eproc.e_tdev = xnu_tdev(s.tty_nr);
     kp.kp_eproc.e_tpgid = s.tpgid;
-    Value v;
-    v.put(&kp, sizeof kp);
-    return copy_out(t, v, old, oldlenp);
+    return finish(t, req, &kp, sizeof kp, sizeof kp + kSlop);
 }
 
-// {0, 3} (name2oid): the MIB of a name, as int array.
-SysResult name2oid(Thread& t, TraceeAddr old, TraceeAddr oldlenp, TraceeAddr newp, uint64_t newlen) {
-    char name[256];
-    if (newp.null() || newlen == 0 || newlen >= sizeof name) return SysResult::error(xnu::XNU_ENOENT);
-    XNU_TRY(t.read(newp, name, newlen));
-    name[newlen] = '\0';
+// {0, 3} (name2oid): the MIB of a name, as an int array (sysctl_sysctl_name2oid()).
+SysResult name2oid(Thread& t, const Request& req) {
+    char name[xnu::XNU_MAXPATHLEN];
+    if (!req.writing()) return SysResult::error(xnu::XNU_ENOENT);
+    if (req.newlen >= sizeof name) return SysResult::error(xnu::XNU_ENAMETOOLONG);
+    XNU_TRY(t.read(req.newp, name, req.newlen));
+    name[req.newlen] = '\0';
     const Node* node = find_by_name(name);
     if (!node) return SysResult::error(xnu::XNU_ENOENT);
-    Value v;
-    v.i32(node->mib[0]);
-    v.i32(node->mib[1]);
-    return copy_out(t, v, old, oldlenp);
+    return finish(t, req, node->mib, sizeof node->mib);
 }
 
 }  // namespace
 
 /// sysctl implements XNU BSD sysctl(3)'s system call (202) for the nodes in kNodes, kern.proc.pid and
-/// name2oid. An unknown MIB is ENOENT; writes are EPERM.
+/// name2oid, following sysctl_root() in xnu bsd/kern/kern_newsysctl.c: an unknown MIB is ENOENT, a name that
+/// continues below a leaf is EISDIR, writes are EPERM.
 SysResult sys_sysctl(Thread& t, TraceeAddr name, uint32_t namelen, TraceeAddr old, TraceeAddr oldlenp, TraceeAddr newp,
                      uint64_t newlen) {
     if (namelen < 2 || namelen > uint32_t(xnu::XNU_CTL_MAXNAME)) return SysResult::error(xnu::XNU_EINVAL);
     int mib[xnu::XNU_CTL_MAXNAME];
     XNU_TRY(t.read(name, mib, namelen * sizeof(int)));
-    if (mib[0] == 0 && mib[1] == xnu::XNU_CTL_SYSCTL_NAME2OID) return name2oid(t, old, oldlenp, newp, newlen);
-    if (mib[0] == xnu::XNU_CTL_KERN && mib[1] == xnu::XNU_KERN_PROC && namelen == 4 && mib[2] == xnu::XNU_KERN_PROC_PID) {
-        if (!newp.null()) return SysResult::error(xnu::XNU_EPERM);
-        return kern_proc_pid(t, mib[3], old, oldlenp);
+    Request req;
+    XNU_TRY(make_request(t, old, oldlenp, newp, newlen, req));
+    if (mib[0] == 0 && mib[1] == xnu::XNU_CTL_SYSCTL_NAME2OID && namelen == 2) return name2oid(t, req);
+    if (mib[0] == xnu::XNU_CTL_KERN && mib[1] == xnu::XNU_KERN_PROC && namelen >= 3 && mib[2] == xnu::XNU_KERN_PROC_PID) {
+        // The handler takes exactly one argument after kern.proc.pid.
+        if (namelen != 4) return SysResult::error(xnu::XNU_EINVAL);
+        return kern_proc_pid(t, mib[3], req);
     }
-    const Node* node = find_by_mib(mib, namelen);
+    const Node* node = find_by_mib(mib);
     if (!node) return SysResult::error(xnu::XNU_ENOENT);
-    return read_node(t, *node, false, old, oldlenp, newp, newlen);
+    if (namelen > 2) return SysResult::error(xnu::XNU_EISDIR);
+    return read_node(t, *node, req);
 }
 
-/// sysctlbyname implements XNU BSD sysctlbyname (274): the name is namelen bytes, not NUL-terminated.
+/// sysctlbyname implements XNU BSD sysctlbyname (274): the name is namelen bytes, not NUL-terminated, and
+/// at most MAXPATHLEN-1 of them (sys_sysctlbyname() in xnu bsd/kern/kern_newsysctl.c).
 SysResult sys_sysctlbyname(Thread& t, TraceeAddr name, uint64_t namelen, TraceeAddr old, TraceeAddr oldlenp,
                            TraceeAddr newp, uint64_t newlen) {
-    char buf[256];
-    if (namelen == 0) return SysResult::error(xnu::XNU_ENOENT);
+    char buf[xnu::XNU_MAXPATHLEN];
     if (namelen >= sizeof buf) return SysResult::error(xnu::XNU_ENAMETOOLONG);
     XNU_TRY(t.read(name, buf, namelen));
     buf[namelen] = '\0';
+    Request req;
+    XNU_TRY(make_request(t, old, oldlenp, newp, newlen, req));
     const Node* node = find_by_name(buf);
     if (!node) return SysResult::error(xnu::XNU_ENOENT);
-    return read_node(t, *node, true, old, oldlenp, newp, newlen);
+    return read_node(t, *node, req);
 }
 
 }  // namespace xnu_sys

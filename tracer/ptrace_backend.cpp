@@ -239,6 +239,9 @@ int ptrace_attach_supervisor() {
         pid_t sup = fork();
         if (sup != 0) _exit(sup < 0 ? 1 : 0);
         close(sync[0]);
+        // A session of its own: Ctrl-C, Ctrl-Z and hang-ups on the program's terminal are for the program, not
+        // for its supervisor (whose death would kill the program through PTRACE_O_EXITKILL).
+        setsid();
         prctl(PR_SET_NAME, "macrun-ptrace");
         long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACECLONE |
                     PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;

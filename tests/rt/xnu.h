@@ -24,8 +24,9 @@ enum {
     X_getrusage = 117, X_readv = 120, X_writev = 121, X_fchown = 123, X_fchmod = 124, X_rename = 128,
     X_mkdir = 136, X_rmdir = 137, X_pread = 153, X_pwrite = 154, X_csops = 169, X_stat = 188, X_fstat = 189,
     X_lstat = 190, X_getrlimit = 194, X_setrlimit = 195, X_mmap = 197, X_lseek = 199, X_ftruncate = 201,
-    X_sysctl = 202, X_poll = 230, X_minherit = 250, X_sysctlbyname = 274, X_mlockall = 324, X_munlockall = 325, X_issetugid = 327, X_proc_info = 336,
-    X_stat64 = 338, X_fstat64 = 339, X_lstat64 = 340, X_getdirentries64 = 344, X_thread_selfid = 372,
+    X_sysctl = 202, X_poll = 230, X_minherit = 250, X_sysctlbyname = 274, X_mlockall = 324, X_munlockall = 325,
+    X_issetugid = 327, X_proc_info = 336, X_stat64 = 338, X_fstat64 = 339, X_lstat64 = 340,
+    X_getdirentries64 = 344, X_thread_selfid = 372,
     X_read_nocancel = 396, X_write_nocancel = 397, X_open_nocancel = 398, X_close_nocancel = 399,
     X_openat = 463, X_renameat = 465, X_faccessat = 466, X_fstatat64 = 470, X_unlinkat = 472, X_getentropy = 500,
 };
