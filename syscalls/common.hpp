@@ -50,6 +50,14 @@ inline tracer::LinuxArg in_path(const Path& p) { return in(p.s, p.len() + 1); }
 // XNU's AT_FDCWD is -2; Linux's is -100.
 inline int linux_dirfd(int fd) { return fd == xnu::XNU_AT_FDCWD ? -100 : fd; }
 
+// Shared by the file families (defined in file.cpp).
+// False only for an open descriptor that is not a vnode in XNU's sense (pipes, sockets).
+bool is_vnode_fd(Thread& t, int fd);
+// The path argument of an *at() call, read with XNU's order of errors.
+int read_at_path(Thread& t, int dirfd, TraceeAddr p, Path& dst);
+// The result of a Linux *at() call, with XNU's errno for a descriptor that is not a directory vnode.
+SysResult at_result(Thread& t, int dirfd, const Path& p, int64_t r);
+
 // Per-process state that XNU keeps and Linux does not (or keeps differently).
 struct ProcessState {
     std::atomic<uint32_t> umask{022};             // XNU keeps all 12 bits (07777)

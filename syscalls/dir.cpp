@@ -3,7 +3,6 @@
 
 namespace xnu_sys {
 
-bool is_vnode_fd(Thread& t, int fd);  // defined in file.cpp
 
 namespace {
 
@@ -30,8 +29,9 @@ SysResult sys_getdirentries64(Thread& t, int32_t fd, TraceeAddr buf, uint64_t bu
     if (room > (1u << 20)) room = 1u << 20;  // larger buffers gain nothing; bound the local copy
     if (room < xnu::dirent64_reclen(1)) return SysResult::error(xnu::XNU_EINVAL);
 
-    // The directory offset after the last record handed out: where to seek back to when Linux returned
-    // more records than fit.
+    // The directory offset the call starts from (what *position reports), and in last_off the offset after
+    // the last record handed out: where to seek back to when Linux returned more records than fit. A
+    // descriptor that cannot seek is a pipe or socket.
     int64_t start_off = t.sys(SYS_lseek, {fd, 0, 1});
     if (start_off < 0) {
         if (start_off == -ESPIPE) return SysResult::error(is_vnode_fd(t, fd) ? xnu::XNU_EINVAL : xnu::XNU_ENOTSUP);

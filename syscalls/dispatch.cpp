@@ -13,25 +13,33 @@ namespace {
 
 constexpr uint64_t kCarryFlag = 1;
 
+constexpr uint64_t kKernInvalidArgument = 4, kKernFailure = 5;  // xnu osfmk/mach/kern_return.h
+
 // One bit per (class, number) that has been reported as unimplemented in this process.
 std::atomic<uint64_t> g_reported[5][1024 / 64];
 
 // XNU's answer to a number it has no entry for: BSD runs nosys (SIGSYS to the thread, then ENOSYS); an
-// unknown Mach trap returns KERN_INVALID_ARGUMENT (kern_invalid); an unknown machdep call or class raises
-// EXC_SYSCALL, which becomes SIGSYS.
-SysResult no_such_call(tracer::Thread& t, SysClass cls) {
+// unknown Mach trap or machdep call returns KERN_INVALID_ARGUMENT (kern_invalid; xnu osfmk/i386/bsd_i386.c).
+SysResult no_such_call(tracer::Thread& t, SysClass cls, uint32_t nr) {
     switch (cls) {
-        case SysClass::Mach: return SysResult::ok(4 /* KERN_INVALID_ARGUMENT */);
-        default:
+        case SysClass::Bsd:
             t.sys(SYS_tgkill, {t.pid(), t.tid(), SIGSYS});
-            return cls == SysClass::Bsd ? SysResult::error(xnu::XNU_ENOSYS) : SysResult::ok(0);
+            return SysResult::error(xnu::XNU_ENOSYS);
+        case SysClass::Mach:
+        case SysClass::Machdep: return SysResult::ok(kKernInvalidArgument);
+        default:
+            // Diagnostics (disabled on release kernels) and classes XNU does not know raise EXC_SYSCALL, which
+            // no UNIX signal corresponds to (xnu bsd/uxkern/ux_exception.c): the thread goes on, registers as
+            // they were.
+            report_unimplemented(cls, nr, "system call of an unknown class");
+            return SysResult::just_return();
     }
 }
 
 SysResult unimplemented(SysClass cls, const SyscallEntry& e) {
     report_unimplemented(cls, e.nr, e.name);
     if (cls == SysClass::Bsd) return SysResult::error(xnu::XNU_ENOSYS);
-    return SysResult::ok(5 /* KERN_FAILURE */);
+    return SysResult::ok(kKernFailure);
 }
 
 }  // namespace
@@ -49,34 +57,35 @@ SysResult dispatch(tracer::Thread& t, uint32_t eax) {
     uint32_t nr = eax & kNumberMask;
     tracer::Regs& r = t.regs();
     uint64_t args[8] = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9, 0, 0};
+    int in_regs = 6;
 
-    // BSD syscall 0 is the indirect call: the number is the first argument and the rest shift down by one
-    // (xnu bsd/dev/i386/systemcalls.c).
+    // BSD syscall 0 is the indirect call: the number is the first argument and the rest shift down by one, so
+    // only five arguments come from registers (xnu bsd/dev/i386/systemcalls.c).
     if (cls == SysClass::Bsd && nr == 0) {
         nr = uint32_t(args[0]);
         for (int i = 0; i < 5; i++) args[i] = args[i + 1];
-        t.read(tracer::TraceeAddr(r.rsp + 8), &args[5], 8);
+        args[5] = 0;
+        in_regs = 5;
     }
 
     const SyscallEntry* e = lookup(cls, nr);
     SysResult res;
     if (!e) {
-        res = no_such_call(t, cls);
+        res = no_such_call(t, cls, nr);
+    } else if (e->nargs > in_regs &&
+               t.read(tracer::TraceeAddr(r.rsp + 8), &args[in_regs], size_t(e->nargs - in_regs) * 8) != 0) {
+        // Arguments past the registers live on the user stack, above the return address; an unreadable stack
+        // is EFAULT for BSD and KERN_INVALID_ARGUMENT for a Mach trap (mach_call_munger64).
+        res = cls == SysClass::Bsd ? SysResult::error(xnu::XNU_EFAULT) : SysResult::ok(kKernInvalidArgument);
+    } else if (e->support == Support::XnuEnosys) {
+        res = SysResult::error(xnu::XNU_ENOSYS);
+    } else if (!e->thunk) {
+        res = unimplemented(cls, *e);
     } else {
-        if (e->nargs > 6 && t.read(tracer::TraceeAddr(r.rsp + 8), &args[6], 16) != 0) {
-            // Arguments past the sixth live on the user stack; an unreadable stack is a bad address.
-            res = cls == SysClass::Bsd ? SysResult::error(xnu::XNU_EFAULT) : SysResult::ok(0x10000004 /* MACH_SEND_INVALID_DATA */);
-        } else if (!e->thunk) {
-            res = unimplemented(cls, *e);
-        } else if (cls == SysClass::Bsd && nr == 1) {
-            // exit does not come back: trace it before it runs.
-            if (tracer::g_runtime.trace_fd >= 0) trace_call(t, cls, nr, e, args, SysResult::just_return());
-            return e->thunk(t, args);
-        } else if (false) {
-            res = unimplemented(cls, *e);
-        } else {
-            res = e->thunk(t, args);
-        }
+        // exit does not come back: trace it before it runs.
+        if (cls == SysClass::Bsd && nr == 1 && tracer::g_runtime.trace_fd >= 0)
+            trace_call(t, cls, nr, e, args, SysResult::just_return());
+        res = e->thunk(t, args);
     }
     if (tracer::g_runtime.trace_fd >= 0) trace_call(t, cls, nr, e, args, res);
     return res;

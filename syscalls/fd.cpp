@@ -6,7 +6,6 @@
 
 namespace xnu_sys {
 
-bool is_vnode_fd(Thread& t, int fd);  // defined in file.cpp
 
 namespace {
 

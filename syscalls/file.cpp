@@ -13,7 +13,7 @@
 
 namespace xnu_sys {
 
-// ---- Shared with fd.cpp, stat.cpp and dir.cpp, which declare them ----------------------------------------
+// ---- Shared with fd.cpp, stat.cpp and dir.cpp (declared in common.hpp) ------------------------------------
 
 // False only for an open descriptor that is not a vnode in XNU's sense: pipes, sockets and other anonymous
 // objects, whose /proc/self/fd link is not a path ("pipe:[123]"). Files, directories, devices and named FIFOs

@@ -6,11 +6,6 @@
 
 namespace xnu_sys {
 
-// Defined in file.cpp.
-bool is_vnode_fd(Thread& t, int fd);
-int read_at_path(Thread& t, int dirfd, TraceeAddr p, Path& dst);
-SysResult at_result(Thread& t, int dirfd, const Path& p, int64_t r);
-
 namespace {
 
 constexpr int kLinuxAtSymlinkNofollow = 0x100, kLinuxAtEmptyPath = 0x1000;

@@ -15,7 +15,8 @@ enum class SysClass : uint8_t { None = 0, Mach = 1, Bsd = 2, Machdep = 3, Diag =
 inline constexpr uint32_t kClassShift = 24;
 inline constexpr uint32_t kNumberMask = 0xffffff;
 
-enum class Support : uint8_t { Full, Partial, Missing };
+// XnuEnosys: a slot xnu itself fills with enosys (ENOSYS, no signal); nothing for macrun to implement.
+enum class Support : uint8_t { Full, Partial, Missing, XnuEnosys };
 
 // How the tracer prints an argument.
 enum class Decoder : uint8_t {

@@ -31,17 +31,19 @@ void usage(FILE* out) {
 }
 
 int print_syscalls(bool missing_only) {
-    int counts[3] = {};
+    int counts[4] = {};
     for (const auto& e : xnu_sys::all_entries()) {
         counts[int(e.support)]++;
         if (missing_only && e.support != xnu_sys::Support::Missing) continue;
-        const char* level = e.support == xnu_sys::Support::Full      ? "implemented"
-                            : e.support == xnu_sys::Support::Partial ? "partial"
-                                                                     : "missing";
+        const char* level = e.support == xnu_sys::Support::Full        ? "implemented"
+                            : e.support == xnu_sys::Support::Partial   ? "partial"
+                            : e.support == xnu_sys::Support::XnuEnosys ? "ENOSYS on xnu too"
+                                                                       : "missing";
         fmt::print("{:<13} {:>4}  {:<40} {}{}{}\n", xnu_sys::class_name(e.cls), e.nr, e.name, level,
                    *e.note ? ": " : "", e.note);
     }
-    fmt::print("{} implemented, {} partial, {} missing\n", counts[0], counts[1], counts[2]);
+    fmt::print("{} implemented, {} partial, {} missing, {} ENOSYS on xnu too\n", counts[0], counts[1], counts[2],
+               counts[3]);
     return 0;
 }
 

@@ -25,6 +25,12 @@ namespace {
 
 constexpr int kSyscallStop = SIGTRAP | 0x80;  // PTRACE_O_TRACESYSGOOD
 
+// The kernel's internal "restart me" results (include/linux/errno.h): ERESTARTSYS, ERESTARTNOINTR,
+// ERESTARTNOHAND, ERESTART_RESTARTBLOCK.
+bool is_restart(int64_t r) { return r == -512 || r == -513 || r == -514 || r == -516; }
+
+bool is_stop_signal(int sig) { return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
+
 // Registers of a stopped thread: user_regs_struct <-> Regs.
 void to_regs(const user_regs_struct& u, Regs& r) {
     r = Regs{u.rax, u.rdx, u.rdi, u.rsi, u.r10, u.r8, u.r9, u.rsp, u.rip, u.eflags,
@@ -79,6 +85,12 @@ class PtraceThread final : public Thread {
         if ((at_exit_ || from_user_code) && !step_to_syscall_stop()) return -ESRCH;  // the entry stop of the call
         if (!step_to_syscall_stop()) return -ESRCH;            // its exit stop
         ptrace(PTRACE_GETREGS, tid_, nullptr, &cur_);
+        // Interrupted by a signal that does not end it (Ctrl-Z, then SIGCONT): the kernel restarts the call by
+        // itself once the signal is dealt with; follow it to the restarted call's exit.
+        while (is_restart(int64_t(cur_.rax))) {
+            if (!step_to_syscall_stop() || !step_to_syscall_stop()) return -ESRCH;
+            ptrace(PTRACE_GETREGS, tid_, nullptr, &cur_);
+        }
         at_exit_ = true;
         int64_t result = int64_t(cur_.rax);
         for (size_t i = 0; i < nargs && i < 6; i++) {
@@ -133,13 +145,26 @@ class PtraceThread final : public Thread {
     // Resumes to the next syscall stop of this thread. Signals that arrive meanwhile are passed on.
     bool step_to_syscall_stop() {
         int sig = 0;
+        bool resume = true;
         for (;;) {
-            if (ptrace(PTRACE_SYSCALL, tid_, nullptr, reinterpret_cast<void*>(long(sig))) != 0) return dead_ = true, false;
+            if (resume && ptrace(PTRACE_SYSCALL, tid_, nullptr, reinterpret_cast<void*>(long(sig))) != 0)
+                return dead_ = true, false;
             sig = 0;
+            resume = true;
             int st;
             if (waitpid(tid_, &st, __WALL) != tid_ || WIFEXITED(st) || WIFSIGNALED(st)) return dead_ = true, false;
-            if (WIFSTOPPED(st) && WSTOPSIG(st) == kSyscallStop) return true;
-            if (WIFSTOPPED(st) && (st >> 16) == 0 && WSTOPSIG(st) != SIGTRAP) sig = WSTOPSIG(st);
+            if (!WIFSTOPPED(st)) continue;
+            int s = WSTOPSIG(st), event = st >> 16;
+            if (s == kSyscallStop) return true;
+            if (event == PTRACE_EVENT_STOP) {
+                // A group stop (Ctrl-Z in the middle of a blocking call): stay stopped until SIGCONT.
+                if (is_stop_signal(s)) {
+                    ptrace(PTRACE_LISTEN, tid_, nullptr, nullptr);
+                    resume = false;
+                }
+                continue;
+            }
+            if (event == 0 && s != SIGTRAP) sig = s;  // a signal for the program: deliver it
         }
     }
 
@@ -207,7 +232,7 @@ bool handle_int82(int tid) {
         }
         if (event == PTRACE_EVENT_STOP) {
             // Group stop (SIGSTOP, SIGTSTP...): stay stopped until SIGCONT, as the shell expects.
-            if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) ptrace(PTRACE_LISTEN, tid, nullptr, nullptr);
+            if (is_stop_signal(sig)) ptrace(PTRACE_LISTEN, tid, nullptr, nullptr);
             else ptrace(PTRACE_CONT, tid, nullptr, nullptr);
             continue;
         }

@@ -119,9 +119,12 @@ int main(void) {
     for (int i = 0; i < 1100; i += 2) longpath[i] = '.', longpath[i + 1] = '/';
     longpath[1100] = 'f';
     EXPECT_ERR(BSD(open, longpath, O_RDONLY), ENAMETOOLONG, "path of 1101 bytes");
-    longpath[1000] = 'f', longpath[1001] = 0;  /* "././.../f": 1001 bytes + NUL fits in MAXPATHLEN */
-    r = EXPECT_OK(BSD(open, longpath, O_RDONLY), "path of 1001 bytes");
+    /* MAXPATHLEN (1024) counts the NUL: 1023 bytes are the longest path. */
+    longpath[1022] = 'f', longpath[1023] = 0;  /* "./" x 511 + "f" */
+    r = EXPECT_OK(BSD(open, longpath, O_RDONLY), "path of 1023 bytes");
     BSD(close, r.val);
+    longpath[1022] = '/', longpath[1023] = 'f', longpath[1024] = 0;
+    EXPECT_ERR(BSD(open, longpath, O_RDONLY), ENAMETOOLONG, "path of 1024 bytes");
     char* page = (char*)BSD(mmap, 0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0).val;
     BSD(munmap, page + 4096, 4096);
     memcpy(page + 4096 - 2, "f", 2);
