@@ -1,6 +1,8 @@
 #include "exec.hpp"
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -80,7 +82,10 @@ int exec_macho(const ExecOptions& opts) {
         tracer::g_runtime.trace_fd = reserve_fd(tfd, 1);
         close(tfd);
     }
-    snprintf(tracer::g_runtime.exec_path, sizeof tracer::g_runtime.exec_path, "%s", path.c_str());
+    // The absolute path, resolved now: what proc_pidpath reports, whatever the program's cwd becomes.
+    char resolved[PATH_MAX];
+    snprintf(tracer::g_runtime.exec_path, sizeof tracer::g_runtime.exec_path, "%s",
+             realpath(path.c_str(), resolved) ? resolved : path.c_str());
     xnu_sys::init_process_state();
     // The process is the program now: ps, /proc/PID/comm and XNU's p_comm show its name, not macrun's.
     std::string base = path.substr(path.rfind('/') + 1);

@@ -103,8 +103,8 @@ std::vector<std::string> apple_strings(const std::string& exec_path, uint64_t ma
     stat(exec_path.c_str(), &st);
     return {
         "executable_path=" + exec_path,
-        // The guard's low byte is zero, as XNU makes it, so string overflows cannot reproduce it.
-        "stack_guard=" + hex(random_u64() & ~0xffULL),
+        // XNU zeroes the guard's second byte (bsd/kern/kern_exec.c), so a string overrun cannot reproduce it.
+        "stack_guard=" + hex(random_u64() & ~0xff00ULL),
         "malloc_entropy=" + hex(random_u64()) + "," + hex(random_u64()),
         "ptr_munge=" + hex(random_u64()),
         fmt::format("main_stack={:#x},{:#x},{:#x},{:#x}", main_stack_top, stack_size, main_stack_top - stack_size, 0),

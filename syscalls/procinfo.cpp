@@ -111,16 +111,8 @@ SysResult give(Thread& t, const T& v, TraceeAddr buffer) {
 SysResult pid_path(Thread& t, int pid, TraceeAddr buffer, int32_t buffersize) {
     char path[xnu::XNU_PATH_MAX * 4] = {};
     if (pid == t.pid() && tracer::g_runtime.exec_path[0]) {
-        // The program's own path is the Mach-O file, not macrun: make it absolute as XNU reports it.
-        const char* p = tracer::g_runtime.exec_path;
-        if (p[0] != '/') {
-            int64_t n = t.sys(SYS_getcwd, {out(path, sizeof path - 1), sizeof path - 1});
-            if (n < 0) return from_linux(n);
-            size_t len = strlen(path);
-            snprintf(path + len, sizeof path - len, "/%s", p);
-        } else {
-            snprintf(path, sizeof path, "%s", p);
-        }
+        // The program's own path is the Mach-O file (resolved when it was started), not macrun.
+        snprintf(path, sizeof path, "%s", tracer::g_runtime.exec_path);
     } else {
         char link[64];
         snprintf(link, sizeof link, "/proc/%d/exe", pid);

@@ -50,19 +50,6 @@ class InprocThread final : public Thread {
         if (dst.addr + n < dst.addr || dst.addr + n > kUserTop) return xnu::XNU_EFAULT;
         return macrun_safe_copy(reinterpret_cast<void*>(dst.addr), src, n) == 0 ? 0 : xnu::XNU_EFAULT;
     }
-    int read_cstr(TraceeAddr src, char* dst, size_t cap) override {
-        // Page by page, so that a string ending just before an unmapped page is still read.
-        size_t got = 0;
-        while (got < cap) {
-            uint64_t a = src.addr + got;
-            size_t chunk = std::min<size_t>(cap - got, 4096 - (a & 4095));
-            if (read(TraceeAddr(a), dst + got, chunk) != 0) return xnu::XNU_EFAULT;
-            if (memchr(dst + got, 0, chunk)) return 0;
-            got += chunk;
-        }
-        dst[cap - 1] = 0;
-        return xnu::XNU_ENAMETOOLONG;
-    }
 };
 
 }  // namespace tracer

@@ -110,18 +110,6 @@ class PtraceThread final : public Thread {
         iovec local{const_cast<void*>(src), n}, remote{reinterpret_cast<void*>(dst.addr), n};
         return process_vm_writev(tid_, &local, 1, &remote, 1, 0) == ssize_t(n) ? 0 : xnu::XNU_EFAULT;
     }
-    int read_cstr(TraceeAddr src, char* dst, size_t cap) override {
-        size_t got = 0;
-        while (got < cap) {
-            uint64_t a = src.addr + got;
-            size_t chunk = std::min<size_t>(cap - got, 4096 - (a & 4095));
-            if (read(TraceeAddr(a), dst + got, chunk) != 0) return xnu::XNU_EFAULT;
-            if (memchr(dst + got, 0, chunk)) return 0;
-            got += chunk;
-        }
-        dst[cap - 1] = 0;
-        return xnu::XNU_ENAMETOOLONG;
-    }
 
     // Writes the final registers and resumes the thread.
     void finish() {

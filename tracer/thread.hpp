@@ -69,8 +69,9 @@ class Thread {
     virtual int read(TraceeAddr src, void* dst, size_t n) = 0;
     virtual int write(TraceeAddr dst, const void* src, size_t n) = 0;
     // Reads a NUL-terminated string of at most cap-1 bytes. Returns 0, EFAULT, or ENAMETOOLONG if no NUL
-    // occurs within cap bytes.
-    virtual int read_cstr(TraceeAddr src, char* dst, size_t cap) = 0;
+    // occurs within cap bytes. Reads page by page, so a string that ends just before an unmapped page is
+    // still read.
+    int read_cstr(TraceeAddr src, char* dst, size_t cap);
 
     template <typename T>
     int read(TraceePtr<T> p, T& v) { return read(TraceeAddr(p.addr), &v, sizeof v); }
