@@ -13,7 +13,7 @@ struct Runtime {
     const char* backend = "inproc";
     bool fastpath = true;  // inproc: patch trapped `mov $N,%eax; [mov %rcx,%r10;] syscall` sites into calls
     int self_mem_fd = -1;  // /proc/self/mem, for patching read-only text
-    char exec_path[1024] = {};
+    char exec_path[4096] = {};  // absolute; PROC_PIDPATHINFO_MAXSIZE is 4 * MAXPATHLEN
     // Descriptors macrun keeps for itself; the program sees them as closed (EBADF).
     int reserved_fds[4] = {-1, -1, -1, -1};
     bool is_reserved_fd(int fd) const {
