@@ -186,7 +186,7 @@ void maybe_patch(Thread& t, uint64_t site_end, uint32_t eax) {
 }  // namespace tracer::fastpath
 
 // Called by macrun_fast_entry on the program's stack, below its red zone.
-extern "C" void macrun_fast_syscall(tracer::fastpath::FastFrame* f) {
+extern "C" void macrun_fast_syscall(tracer::fastpath::FastFrame* f, uint8_t* fxsave) {
     using namespace tracer;
     Regs r{};
     r.rax = f->rax, r.rdx = f->rdx, r.rdi = f->rdi, r.rsi = f->rsi, r.r10 = f->r10, r.r8 = f->r8, r.r9 = f->r9;
@@ -195,7 +195,7 @@ extern "C" void macrun_fast_syscall(tracer::fastpath::FastFrame* f) {
     r.rsp = reinterpret_cast<uint64_t>(f + 1) + 128;  // the program's rsp at the original `syscall`
     memcpy(&r.rip, reinterpret_cast<const uint8_t*>(f->ret) + fastpath::kSiteEndOffset, 8);
     auto eax = uint32_t(f->rax);
-    InprocThread t(r);
+    InprocThread t(r, nullptr, fxsave);
     xnu_sys::SysResult res;
     do res = xnu_sys::dispatch(t, eax);
     while (res.kind == xnu_sys::SysResult::Kind::Restart);  // signals were already delivered in between

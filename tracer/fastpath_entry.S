@@ -25,7 +25,8 @@ macrun_fast_entry:
         sub $512, %rsp
         and $-64, %rsp
         fxsave64 (%rsp)
-        mov %rbx, %rdi
+        mov %rbx, %rdi                  // macrun_fast_syscall(frame, fxsave image)
+        mov %rsp, %rsi
         cld
         call macrun_fast_syscall
         fxrstor64 (%rsp)

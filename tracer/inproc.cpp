@@ -8,6 +8,8 @@
 #include "inproc_thread.hpp"
 #include "runtime.hpp"
 #include "syscalls/dispatch.hpp"
+#include "syscalls/abi/xnu_signal.hpp"
+#include "syscalls/signal.hpp"
 
 namespace tracer {
 
@@ -35,15 +37,53 @@ void to_gregs(const Regs& r, greg_t* g) {
     g[REG_R13] = greg_t(r.r13), g[REG_R14] = greg_t(r.r14), g[REG_R15] = greg_t(r.r15);
 }
 
+// Hands a signal to the program: its Darwin handler through its trampoline, or the default action when it
+// has none. Returns with the frame's registers updated.
+void to_program(int lsig, siginfo_t* si, ucontext_t* uc) {
+    InprocThread t(from_gregs(uc->uc_mcontext.gregs), uc, nullptr);
+    xnu_sys::SignalEvent ev = xnu_sys::event_from_linux(*si);
+    if (ev.sig && xnu_sys::deliver_signal(t, ev)) {
+        to_gregs(t.regs(), uc->uc_mcontext.gregs);
+        return;
+    }
+    xnu_sys::SigAction act = xnu_sys::action_of(ev.sig);
+    if (act.handler == 1 /* SIG_IGN */ && si->si_code <= 0 /* sent, not a fault */) return;
+    // Default action: with Linux's default disposition, the signal again (a fault simply recurs when the
+    // instruction runs again).
+    signal(lsig, SIG_DFL);
+    if (si->si_code <= 0) raw_syscall(SYS_tgkill, g_inproc_pid, raw_syscall(SYS_gettid), lsig);
+}
+
+// The Linux handler of every signal the program catches (installed by sigaction through install_handler).
+void on_program_signal(int lsig, siginfo_t* si, void* ctx) { to_program(lsig, si, static_cast<ucontext_t*>(ctx)); }
+
+int install_handler(Thread&, int lsig, const xnu_sys::SigAction& act) {
+    struct sigaction sa {};
+    sa.sa_sigaction = on_program_signal;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    if (act.flags & xnu::XNU_SA_RESTART) sa.sa_flags |= SA_RESTART;
+    if (act.flags & xnu::XNU_SA_NOCLDSTOP) sa.sa_flags |= SA_NOCLDSTOP;
+    if (act.flags & xnu::XNU_SA_NOCLDWAIT) sa.sa_flags |= SA_NOCLDWAIT;
+    // Nothing interrupts the building of the frame, except the faults macrun catches itself.
+    sigfillset(&sa.sa_mask);
+    for (int s : {SIGSEGV, SIGBUS, SIGSYS, SIGTRAP}) sigdelset(&sa.sa_mask, s);
+    return sigaction(lsig, &sa, nullptr) == 0 ? 0 : -errno;
+}
+
 void on_sigsys(int, siginfo_t* si, void* ctx) {
     auto* uc = static_cast<ucontext_t*>(ctx);
     if (si->si_code != 1 /* SYS_SECCOMP */) {
-        // A SIGSYS that is not a trapped call (kill, or XNU's nosys): the program gets the default action.
-        signal(SIGSYS, SIG_DFL);
-        raw_syscall(SYS_tgkill, g_inproc_pid, raw_syscall(SYS_gettid), SIGSYS);
+        // A SIGSYS that is not a trapped call (kill, or XNU's nosys): the program's own SIGSYS, which it may
+        // block, catch or leave to the default action.
+        InprocThread t(from_gregs(uc->uc_mcontext.gregs), uc, nullptr);
+        if (xnu_sys::xnu_sigmask(t) & (1u << (xnu::XNU_SIGSYS - 1))) {
+            xnu_sys::mark_pending(t, xnu::XNU_SIGSYS);
+            return;
+        }
+        to_program(SIGSYS, si, uc);
         return;
     }
-    InprocThread t(from_gregs(uc->uc_mcontext.gregs));
+    InprocThread t(from_gregs(uc->uc_mcontext.gregs), uc, nullptr);
     auto eax = uint32_t(si->si_syscall);
     uint64_t site_end = t.regs().rip;
     xnu_sys::SysResult r = xnu_sys::dispatch(t, eax);
@@ -62,11 +102,8 @@ void on_sigsegv(int sig, siginfo_t* si, void* ctx) {
         g[REG_RIP] = reinterpret_cast<greg_t>(macrun_safe_copy_fixup);  // a bad program pointer: EFAULT
         return;
     }
-    if (sig == SIGBUS) {
-        signal(sig, SIG_DFL);
-        return;
-    }
-    InprocThread t(from_gregs(g));
+    if (sig == SIGBUS) return to_program(sig, si, uc);
+    InprocThread t(from_gregs(g), uc, nullptr);
     uint8_t insn[2] = {};
     if (si->si_code == SI_KERNEL && t.read(TraceeAddr(uint64_t(g[REG_RIP])), insn, 2) == 0 && insn[0] == 0xcd &&
         insn[1] == 0x82) {
@@ -77,19 +114,18 @@ void on_sigsegv(int sig, siginfo_t* si, void* ctx) {
         to_gregs(t.regs(), g);
         return;
     }
-    signal(sig, SIG_DFL);  // returning re-executes the faulting instruction, which now kills the process
+    to_program(sig, si, uc);
 }
 
 // SIGTRAP from an int3 that the fast path's patcher left at a site for the instant of the patch.
-void on_sigtrap(int sig, siginfo_t*, void* ctx) {
+void on_sigtrap(int sig, siginfo_t* si, void* ctx) {
     auto* uc = static_cast<ucontext_t*>(ctx);
     greg_t* g = uc->uc_mcontext.gregs;
     if (uint64_t tramp = fastpath::trampoline_for(uint64_t(g[REG_RIP]) - 1)) {
         g[REG_RIP] = greg_t(tramp);
         return;
     }
-    signal(sig, SIG_DFL);
-    raw_syscall(SYS_tgkill, g_inproc_pid, raw_syscall(SYS_gettid), sig);
+    to_program(sig, si, uc);
 }
 
 }  // namespace
@@ -103,6 +139,14 @@ int inproc_install() {
     sigemptyset(&sa.sa_mask);
     sa.sa_sigaction = on_sigsys;
     if (sigaction(SIGSYS, &sa, nullptr) != 0) return -errno;
+    // Faults are handled on a stack of macrun's own, so that a program that overflows its stack still gets
+    // its SIGSEGV handler run (on its own alternate stack, as on macOS) or the default action.
+    static uint8_t altstack[64 * 1024] __attribute__((aligned(16)));
+    stack_t ss{};
+    ss.ss_sp = altstack;
+    ss.ss_size = sizeof altstack;
+    sigaltstack(&ss, nullptr);
+    sa.sa_flags |= SA_ONSTACK;
     sa.sa_sigaction = on_sigsegv;
     if (sigaction(SIGSEGV, &sa, nullptr) != 0) return -errno;
     if (sigaction(SIGBUS, &sa, nullptr) != 0) return -errno;
@@ -115,6 +159,9 @@ int inproc_install() {
     sigaddset(&unblock, SIGTRAP);
     sigaddset(&unblock, SIGBUS);
     sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
+    xnu_sys::set_signal_installer(install_handler);
+    xnu_sys::set_internal_signals((1ULL << (SIGSYS - 1)) | (1ULL << (SIGSEGV - 1)) | (1ULL << (SIGBUS - 1)) |
+                                  (1ULL << (SIGTRAP - 1)));
     g_runtime.backend = "inproc";
     if (g_runtime.fastpath && fastpath::init() != 0) g_runtime.fastpath = false;
     return 0;

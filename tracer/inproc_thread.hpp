@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cstring>
 #include <sys/syscall.h>
+#include <csignal>
 #include <sys/uio.h>
+#include <ucontext.h>
 
 #include "raw_syscall.hpp"
 #include "syscalls/abi/xnu.hpp"
@@ -23,7 +25,43 @@ class InprocThread final : public Thread {
   public:
     static constexpr uint64_t kUserTop = 0x00007ffffffff000ULL;  // end of the x86_64 user address space
 
-    explicit InprocThread(const Regs& r) : Thread(g_inproc_pid, 0) { regs_ = r; }
+    // `uc` is the signal frame the call arrived in (SIGSYS), or null on the fast path, where the thread's
+    // live mask applies and `fxsave` points at the FXSAVE image the entry stub saved.
+    InprocThread(const Regs& r, ucontext_t* uc, uint8_t* fxsave) : Thread(g_inproc_pid, 0), uc_(uc), fxsave_(fxsave) {
+        regs_ = r;
+    }
+
+    uint64_t linux_sigmask() override {
+        if (uc_) {
+            uint64_t m;
+            memcpy(&m, &uc_->uc_sigmask, sizeof m);
+            return m;
+        }
+        uint64_t old = 0;
+        raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, 0, long(&old), 8);
+        return old;
+    }
+    void set_linux_sigmask(uint64_t mask) override {
+        if (uc_) memcpy(&uc_->uc_sigmask, &mask, sizeof mask);
+        else raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, long(&mask), 0, 8);
+    }
+    bool get_fxsave(uint8_t* image) override {
+        const void* src = uc_ ? static_cast<const void*>(uc_->uc_mcontext.fpregs) : fxsave_;
+        if (!src) return false;
+        memcpy(image, src, 512);
+        return true;
+    }
+    bool set_fxsave(const uint8_t* image) override {
+        void* dst = uc_ ? static_cast<void*>(uc_->uc_mcontext.fpregs) : fxsave_;
+        if (!dst) return false;
+        memcpy(dst, image, 512);
+        // MXCSR bits the CPU refuses would make the kernel's restore fault: keep only valid ones.
+        uint32_t mxcsr;
+        memcpy(&mxcsr, static_cast<uint8_t*>(dst) + 24, 4);
+        mxcsr &= 0xffff;
+        memcpy(static_cast<uint8_t*>(dst) + 24, &mxcsr, 4);
+        return true;
+    }
 
     int tid() const override {
         if (!tid_) const_cast<InprocThread*>(this)->tid_ = int(raw_syscall(SYS_gettid));
@@ -50,6 +88,10 @@ class InprocThread final : public Thread {
         if (dst.addr + n < dst.addr || dst.addr + n > kUserTop) return xnu::XNU_EFAULT;
         return macrun_safe_copy(reinterpret_cast<void*>(dst.addr), src, n) == 0 ? 0 : xnu::XNU_EFAULT;
     }
+
+  private:
+    ucontext_t* uc_;
+    uint8_t* fxsave_;
 };
 
 }  // namespace tracer

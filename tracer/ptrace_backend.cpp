@@ -17,6 +17,8 @@
 #include "runtime.hpp"
 #include "syscalls/abi/xnu.hpp"
 #include "syscalls/dispatch.hpp"
+#include "syscalls/signal.hpp"
+#include "syscalls/abi/xnu_signal.hpp"
 #include "syscalls/trace.hpp"
 #include "thread.hpp"
 
@@ -57,8 +59,9 @@ class PtraceThread final : public Thread {
 
     int64_t linux_call(long nr, const LinuxArg* args, size_t nargs) override {
         if (dead_) return -ESRCH;
-        // Stage buffers under the red zone of the thread's stack.
-        uint64_t sp = (entry_.rsp - 128) & ~uint64_t(15);
+        // Stage buffers under the red zone of the thread's stack, below anything the handler has placed there
+        // (a signal frame moves regs_.rsp down).
+        uint64_t sp = (std::min<uint64_t>(entry_.rsp, regs_.rsp) - 128) & ~uint64_t(15);
         uint64_t addr[6] = {};
         for (size_t i = 0; i < nargs && i < 6; i++) {
             const LinuxArg& a = args[i];
@@ -82,13 +85,28 @@ class PtraceThread final : public Thread {
         u.orig_rax = uint64_t(nr);
         u.rdi = addr[0], u.rsi = addr[1], u.rdx = addr[2], u.r10 = addr[3], u.r8 = addr[4], u.r9 = addr[5];
         ptrace(PTRACE_SETREGS, tid_, nullptr, &u);
-        if ((at_exit_ || from_user_code) && !step_to_syscall_stop()) return -ESRCH;  // the entry stop of the call
-        if (!step_to_syscall_stop()) return -ESRCH;            // its exit stop
+        if ((at_exit_ || from_user_code) && step(false) == Stop::Dead) return -ESRCH;  // the call's entry stop
+        if (step(false) == Stop::Dead) return -ESRCH;                                   // its exit stop
         ptrace(PTRACE_GETREGS, tid_, nullptr, &cur_);
-        // Interrupted by a signal that does not end it (Ctrl-Z, then SIGCONT): the kernel restarts the call by
-        // itself once the signal is dealt with; follow it to the restarted call's exit.
+        // Interrupted by a signal. When the program catches it, XNU's rules decide between EINTR and a
+        // restart (only ERESTARTSYS with SA_RESTART, or ERESTARTNOINTR, restart); any other signal (Ctrl-Z,
+        // then SIGCONT) leaves the kernel to restart the call by itself. Follow it to the end either way.
         while (is_restart(int64_t(cur_.rax))) {
-            if (!step_to_syscall_stop() || !step_to_syscall_stop()) return -ESRCH;
+            Stop st = step(true);
+            if (st == Stop::Dead) return -ESRCH;
+            if (st == Stop::Caught) {
+                int64_t code = int64_t(cur_.rax);
+                int flags = xnu_sys::action_of(pending_[npending_ - 1].sig).flags;
+                if (code == -513 || (code == -512 && (flags & xnu::XNU_SA_RESTART))) {
+                    if (step(false) == Stop::Dead || step(false) == Stop::Dead) return -ESRCH;  // restarted call
+                    ptrace(PTRACE_GETREGS, tid_, nullptr, &cur_);
+                    continue;
+                }
+                cur_.rax = uint64_t(-EINTR);  // stopped at the signal, after the call: the result is EINTR
+                ptrace(PTRACE_SETREGS, tid_, nullptr, &cur_);
+                break;
+            }
+            if (step(false) == Stop::Dead) return -ESRCH;  // the restarted call's exit
             ptrace(PTRACE_GETREGS, tid_, nullptr, &cur_);
         }
         at_exit_ = true;
@@ -111,9 +129,31 @@ class PtraceThread final : public Thread {
         return process_vm_writev(tid_, &local, 1, &remote, 1, 0) == ssize_t(n) ? 0 : xnu::XNU_EFAULT;
     }
 
+    uint64_t linux_sigmask() override {
+        uint64_t m = 0;
+        ptrace(PTRACE_GETSIGMASK, tid_, reinterpret_cast<void*>(8), &m);
+        return m;
+    }
+    void set_linux_sigmask(uint64_t mask) override { ptrace(PTRACE_SETSIGMASK, tid_, reinterpret_cast<void*>(8), &mask); }
+    bool get_fxsave(uint8_t* image) override {
+        user_fpregs_struct f;
+        if (ptrace(PTRACE_GETFPREGS, tid_, nullptr, &f) != 0) return false;
+        memcpy(image, &f, 512);
+        return true;
+    }
+    bool set_fxsave(const uint8_t* image) override {
+        user_fpregs_struct f;
+        memcpy(&f, image, 512);
+        f.mxcsr &= 0xffff;
+        return ptrace(PTRACE_SETFPREGS, tid_, nullptr, &f) == 0;
+    }
+
     // Writes the final registers and resumes the thread.
     void finish() {
         if (dead_) return;
+        // Signals that arrived during the call are handed to the program now, as it leaves the call.
+        for (int i = 0; i < npending_; i++) xnu_sys::deliver_signal(*this, pending_[i]);
+        npending_ = 0;
         user_regs_struct u = cur_;
         from_regs(regs_, u);
         if (at_syscall_ && !at_exit_) u.orig_rax = uint64_t(-1);  // nothing was injected: skip the XNU call itself
@@ -130,34 +170,49 @@ class PtraceThread final : public Thread {
     }
 
   private:
-    // Resumes to the next syscall stop of this thread. Signals that arrive meanwhile are passed on.
-    bool step_to_syscall_stop() {
+    enum class Stop { Syscall, Caught, Dead };
+
+    // Resumes the thread to its next syscall stop. A signal the program catches is recorded for delivery when
+    // the XNU call is over; with `stop_on_caught` the thread is left at that signal's stop. Other signals go to
+    // the kernel's default handling at once; group stops wait for SIGCONT.
+    Stop step(bool stop_on_caught) {
         int sig = 0;
         bool resume = true;
         for (;;) {
             if (resume && ptrace(PTRACE_SYSCALL, tid_, nullptr, reinterpret_cast<void*>(long(sig))) != 0)
-                return dead_ = true, false;
+                return dead_ = true, Stop::Dead;
             sig = 0;
             resume = true;
             int st;
-            if (waitpid(tid_, &st, __WALL) != tid_ || WIFEXITED(st) || WIFSIGNALED(st)) return dead_ = true, false;
+            if (waitpid(tid_, &st, __WALL) != tid_ || WIFEXITED(st) || WIFSIGNALED(st)) return dead_ = true, Stop::Dead;
             if (!WIFSTOPPED(st)) continue;
             int s = WSTOPSIG(st), event = st >> 16;
-            if (s == kSyscallStop) return true;
+            if (s == kSyscallStop) return Stop::Syscall;
             if (event == PTRACE_EVENT_STOP) {
-                // A group stop (Ctrl-Z in the middle of a blocking call): stay stopped until SIGCONT.
                 if (is_stop_signal(s)) {
                     ptrace(PTRACE_LISTEN, tid_, nullptr, nullptr);
                     resume = false;
                 }
                 continue;
             }
-            if (event == 0 && s != SIGTRAP) sig = s;  // a signal for the program: deliver it
+            if (event != 0 || s == SIGTRAP) continue;
+            siginfo_t si{};
+            ptrace(PTRACE_GETSIGINFO, tid_, nullptr, &si);
+            xnu_sys::SignalEvent ev = xnu_sys::event_from_linux(si);
+            if (ev.sig && xnu_sys::action_of(ev.sig).handler > 1 && npending_ < kMaxPending) {
+                pending_[npending_++] = ev;
+                if (stop_on_caught) return Stop::Caught;
+            } else {
+                sig = s;
+            }
         }
     }
 
+    static constexpr int kMaxPending = 4;
     user_regs_struct entry_, cur_;
     bool at_syscall_, at_exit_ = false, dead_ = false;
+    xnu_sys::SignalEvent pending_[kMaxPending];
+    int npending_ = 0;
 };
 
 int g_tgid_of_main;
@@ -180,7 +235,34 @@ bool handle_int82(int tid) {
     return true;
 }
 
+bool deliver_caught(int tid, int sig) {
+    siginfo_t si{};
+    if (ptrace(PTRACE_GETSIGINFO, tid, nullptr, &si) != 0) return false;
+    xnu_sys::SignalEvent ev = xnu_sys::event_from_linux(si);
+    (void)sig;
+    if (!ev.sig || xnu_sys::action_of(ev.sig).handler <= 1) return false;
+    user_regs_struct u;
+    if (ptrace(PTRACE_GETREGS, tid, nullptr, &u) != 0) return false;
+    PtraceThread t(g_tgid[tid], tid, u, false);
+    if (!xnu_sys::deliver_signal(t, ev)) return false;
+    t.finish_stopped();
+    return true;
+}
+
+// Under ptrace the supervisor sees every signal before the program does; a caught signal keeps Linux's
+// default disposition in the program (so that SIGCHLD still leaves zombies to wait for), with the Darwin
+// flags that change what the kernel does.
+int install_caught(Thread& t, int lsig, const xnu_sys::SigAction& act) {
+    struct { uint64_t handler, flags, restorer, mask; } k{};
+    if (act.flags & xnu::XNU_SA_NOCLDSTOP) k.flags |= SA_NOCLDSTOP;
+    if (act.flags & xnu::XNU_SA_NOCLDWAIT) k.flags |= SA_NOCLDWAIT;
+    int64_t r = t.sys(SYS_rt_sigaction, {lsig, in(&k, sizeof k), nullptr, 8});
+    return r < 0 ? int(r) : 0;
+}
+
 [[noreturn]] void supervise(int main_pid) {
+    xnu_sys::set_signal_installer(install_caught);
+    xnu_sys::set_internal_signals(0);
     g_tgid_of_main = main_pid;
     g_tgid[main_pid] = main_pid;
     size_t live = 1;
@@ -232,7 +314,12 @@ bool handle_int82(int tid) {
             ptrace(PTRACE_CONT, tid, nullptr, nullptr);
             continue;
         }
-        // A signal for the program: deliver it.
+        // A signal the program catches: build its frame and enter its handler, the Linux signal suppressed.
+        if (deliver_caught(tid, sig)) {
+            ptrace(PTRACE_CONT, tid, nullptr, nullptr);
+            continue;
+        }
+        // Any other signal: the kernel applies the default action or ignores it.
         ptrace(PTRACE_CONT, tid, nullptr, reinterpret_cast<void*>(long(sig)));
     }
     _exit(0);

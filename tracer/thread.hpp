@@ -73,6 +73,14 @@ class Thread {
     // still read.
     int read_cstr(TraceeAddr src, char* dst, size_t cap);
 
+    // The signal mask (Linux numbering, bit n-1 for signal n) the thread will run with once this call returns,
+    // and the thread's x87/SSE state (a 512-byte FXSAVE image) as it will be restored then. Signal delivery
+    // and sigreturn change both.
+    virtual uint64_t linux_sigmask() = 0;
+    virtual void set_linux_sigmask(uint64_t mask) = 0;
+    virtual bool get_fxsave(uint8_t* image512) = 0;
+    virtual bool set_fxsave(const uint8_t* image512) = 0;
+
     template <typename T>
     int read(TraceePtr<T> p, T& v) { return read(TraceeAddr(p.addr), &v, sizeof v); }
     template <typename T>
@@ -83,6 +91,9 @@ class Thread {
     Regs& regs() { return regs_; }
     int pid() const { return pid_; }
     virtual int tid() const { return tid_; }
+    // In the child of a fork made by a handler (in-process backend: the handler returns in both processes),
+    // this object stands for the child's only thread from then on.
+    void became_child(int pid) { pid_ = pid, tid_ = pid; }
 
   protected:
     Thread(int pid, int tid) : pid_(pid), tid_(tid) {}

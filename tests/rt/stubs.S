@@ -37,3 +37,25 @@ _stub_pipe:
         mov %edx, 4(%r8)
         xor %eax, %eax
         ret
+
+// The signal trampoline a Darwin program gives sigaction (libplatform's _sigtramp plays this part): XNU
+// enters it with rdi = handler, rsi = infostyle, rdx = signal, rcx = siginfo, r8 = ucontext, r9 = token and
+// rsp as just after a call. It calls handler(signal, siginfo, ucontext) and returns through sigreturn.
+        .globl _t_sigtramp
+        .p2align 4
+_t_sigtramp:
+        push %rbp                       // 16-byte alignment for the handler's call
+        mov %rsi, %r12
+        mov %r8, %r13
+        mov %r9, %r14
+        mov %rdi, %rax
+        mov %edx, %edi
+        mov %rcx, %rsi
+        mov %r8, %rdx
+        call *%rax
+        mov %r13, %rdi
+        mov %r12d, %esi
+        mov %r14, %rdx
+        mov $0x20000b8, %eax            // sigreturn (184)
+        syscall
+        hlt

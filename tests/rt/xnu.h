@@ -71,6 +71,16 @@ long stub_fstat64(int fd, void* st);
 long stub_lseek(int fd, long off, int whence);
 long stub_pipe(int fds[2]);
 
+/* Signals: the trampoline programs pass to sigaction (stubs.S), and a wrapper that installs a handler the
+ * way libc's sigaction does (struct __sigaction: handler, trampoline, mask, flags). */
+void t_sigtramp(void);
+struct t_sigaction_in { void* handler; void* tramp; unsigned mask; int flags; };
+struct t_sigaction_out { void* handler; unsigned mask; int flags; };
+static inline struct xres t_sigaction(int sig, void* handler, int flags, unsigned mask, struct t_sigaction_out* old) {
+    struct t_sigaction_in in = {handler, (void*)t_sigtramp, mask, flags};
+    return xsys6(SYSCALL_CLASS_UNIX | 46, sig, (long)&in, (long)old, 0, 0, 0);
+}
+
 /* Freestanding helpers (the compiler may also call memcpy/memset itself). */
 size_t strlen(const char* s);
 int strcmp(const char* a, const char* b);
