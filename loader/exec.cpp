@@ -46,6 +46,27 @@ int reserve_fd(int fd, int slot) {
     return hi;
 }
 
+// Whether a macrun supervisor traces this process already: a program under the ptrace backend exec'd this
+// macrun (the tracer stays across execve, and so does the old seccomp filter).
+bool traced_by_supervisor() {
+    char buf[2048];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    const char* p = strstr(buf, "TracerPid:");
+    int tracer = p ? atoi(p + 10) : 0;
+    if (tracer <= 0) return false;
+    char path[64], comm[32] = {};
+    snprintf(path, sizeof path, "/proc/%d/comm", tracer);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    n = read(fd, comm, sizeof comm - 1);
+    close(fd);
+    return n > 0 && !strcmp(comm, "macrun-ptrace\n");
+}
+
 }  // namespace
 
 int exec_macho(const ExecOptions& opts) {
@@ -81,7 +102,11 @@ int exec_macho(const ExecOptions& opts) {
         if (tfd < 0) return fail(opts.trace_file, fmt::format("cannot open trace file: {}", strerror(errno)), 1);
         tracer::g_runtime.trace_fd = reserve_fd(tfd, 1);
         close(tfd);
+    } else if (opts.trace_fd >= 0 && fcntl(opts.trace_fd, F_SETFD, FD_CLOEXEC) == 0) {
+        // Passed on by a traced program's execve: kept at its number, which a ptrace supervisor also uses.
+        tracer::g_runtime.trace_fd = tracer::g_runtime.reserved_fds[1] = opts.trace_fd;
     }
+    tracer::g_runtime.no_fastpath_option = !opts.fastpath;
     // The absolute path, resolved now: what proc_pidpath reports, whatever the program's cwd becomes.
     char resolved[PATH_MAX];
     snprintf(tracer::g_runtime.exec_path, sizeof tracer::g_runtime.exec_path, "%s",
@@ -106,7 +131,14 @@ int exec_macho(const ExecOptions& opts) {
     build_stack(top, opts.argv, opts.envp, apple_strings(path, top, stack_size), 0, stack);
 
     tracer::g_runtime.fastpath = opts.fastpath && opts.backend == Backend::Inproc;
-    int rc = opts.backend == Backend::Inproc ? tracer::inproc_install() : tracer::ptrace_attach_supervisor();
+    int rc = 0;
+    if (opts.backend == Backend::Inproc) {
+        rc = tracer::inproc_install();
+    } else {
+        // Set before the supervisor is forked: it runs execve for the program and passes the backend on.
+        tracer::g_runtime.backend = "ptrace";
+        if (!traced_by_supervisor()) rc = tracer::ptrace_attach_supervisor();
+    }
     if (rc != 0) return fail(path, fmt::format("cannot set up the {} backend: {}",
                                                opts.backend == Backend::Inproc ? "inproc" : "ptrace", strerror(-rc)), 1);
     rc = tracer::install_xnu_filter(opts.backend == Backend::Inproc ? tracer::FilterAction::Trap

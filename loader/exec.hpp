@@ -15,6 +15,7 @@ struct ExecOptions {
     std::vector<std::string> envp;
     Backend backend = Backend::Inproc;
     std::string trace_file;  // "-" for stderr, "" for no trace
+    int trace_fd = -1;       // an inherited trace descriptor (a traced program's execve), used when trace_file is ""
     bool fastpath = true;    // inproc: rewrite trapped call sites into direct calls
 };
 

@@ -1,6 +1,9 @@
 #include "inproc.hpp"
 
+#include <asm/prctl.h>
 #include <csignal>
+#include <sched.h>
+#include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -16,6 +19,8 @@ namespace tracer {
 int g_inproc_pid;
 
 namespace {
+
+constexpr size_t kAltStackSize = 64 * 1024;
 
 Regs from_gregs(const greg_t* g) {
     Regs r{};
@@ -128,7 +133,48 @@ void on_sigtrap(int sig, siginfo_t* si, void* ctx) {
     to_program(sig, si, uc);
 }
 
+// Per-thread setup every thread of the program gets: macrun's own alternate signal stack (for faults).
+void setup_thread_altstack() {
+    void* m = mmap(nullptr, kAltStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return;
+    stack_t ss{};
+    ss.ss_sp = m;
+    ss.ss_size = kAltStackSize;
+    sigaltstack(&ss, nullptr);
+}
+
 }  // namespace
+
+// What a new thread finds on its stack.
+struct ThreadStart {
+    Regs regs;
+    uint64_t gs_base;
+};
+
+int64_t InprocThread::create_thread(const Regs& start, uint64_t gs_base) {
+    uint64_t block = ((start.rsp - 128 - sizeof(ThreadStart)) & ~uint64_t(15));
+    ThreadStart ts{start, gs_base};
+    if (write(TraceeAddr(block), &ts, sizeof ts) != 0) return -EFAULT;
+    constexpr unsigned long kFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+                                     CLONE_SYSVSEM;
+    return macrun_clone_thread(kFlags, block);
+}
+
+}  // namespace tracer
+
+extern "C" void macrun_enter_regs(const tracer::Regs* r);
+
+// The first code of a new program thread, on its own stack: macrun's per-thread state, the %gs base
+// (the TSD area), then the program's thread-start routine.
+extern "C" [[noreturn]] void macrun_thread_start(const tracer::ThreadStart* block) {
+    tracer::ThreadStart ts = *block;
+    tracer::setup_thread_altstack();
+    if (ts.gs_base) tracer::raw_syscall(SYS_arch_prctl, ARCH_SET_GS, long(ts.gs_base));
+    macrun_enter_regs(&ts.regs);
+    __builtin_unreachable();
+}
+
+namespace tracer {
 
 int inproc_install() {
     g_inproc_pid = getpid();
@@ -141,11 +187,7 @@ int inproc_install() {
     if (sigaction(SIGSYS, &sa, nullptr) != 0) return -errno;
     // Faults are handled on a stack of macrun's own, so that a program that overflows its stack still gets
     // its SIGSEGV handler run (on its own alternate stack, as on macOS) or the default action.
-    static uint8_t altstack[64 * 1024] __attribute__((aligned(16)));
-    stack_t ss{};
-    ss.ss_sp = altstack;
-    ss.ss_size = sizeof altstack;
-    sigaltstack(&ss, nullptr);
+    setup_thread_altstack();
     sa.sa_flags |= SA_ONSTACK;
     sa.sa_sigaction = on_sigsegv;
     if (sigaction(SIGSEGV, &sa, nullptr) != 0) return -errno;

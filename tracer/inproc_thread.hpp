@@ -15,6 +15,8 @@
 #include "thread.hpp"
 
 extern "C" long macrun_safe_copy(void* dst, const void* src, size_t n);
+extern "C" long macrun_clone_thread(unsigned long flags, uint64_t child_stack);
+extern "C" [[noreturn]] void macrun_unmap_and_exit(uint64_t addr, uint64_t len);
 extern "C" char macrun_safe_copy_insn[], macrun_safe_copy_fixup[];
 
 namespace tracer {
@@ -45,6 +47,12 @@ class InprocThread final : public Thread {
         if (uc_) memcpy(&uc_->uc_sigmask, &mask, sizeof mask);
         else raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, long(&mask), 0, 8);
     }
+    // The new thread starts on a block below the program's stack pointer (its registers and %gs base),
+    // sets up what a thread of an inproc program needs (tracer/inproc.cpp macrun_thread_start), then enters
+    // the program.
+    int64_t create_thread(const Regs& start, uint64_t gs_base) override;
+    void exit_thread(uint64_t addr, uint64_t len) override { macrun_unmap_and_exit(addr, len); }
+
     bool get_fxsave(uint8_t* image) override {
         const void* src = uc_ ? static_cast<const void*>(uc_->uc_mcontext.fpregs) : fxsave_;
         if (!src) return false;

@@ -1,4 +1,5 @@
 // macrun's command line: run, inspect, syscalls, conform.
+#include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
 #include <string>
@@ -51,12 +52,17 @@ int print_syscalls(bool missing_only) {
 
 int main(int argc, char** argv) {
     loader::ExecOptions opts;
+    bool whole_argv = false;
     int i = 1;
     auto parse_option = [&](const char* a) -> int {  // 1 = consumed, 0 = not an option, -1 = error
         if (!strcmp(a, "--trace")) return opts.trace_file = "-", 1;
         if (!strncmp(a, "--trace=", 8)) return opts.trace_file = a + 8, 1;
         if (!strcmp(a, "--backend=inproc")) return opts.backend = loader::Backend::Inproc, 1;
         if (!strcmp(a, "--no-fastpath")) return opts.fastpath = false, 1;
+        // Internal, for execve of a Mach-O by a program under macrun: the trace descriptor it passes on, and
+        // ARGS given as the program's whole argv (argv[0] included, possibly empty).
+        if (!strncmp(a, "--trace-fd=", 11)) return opts.trace_fd = atoi(a + 11), 1;
+        if (!strcmp(a, "--whole-argv")) return whole_argv = true, 1;
         if (!strcmp(a, "--backend=ptrace")) return opts.backend = loader::Backend::Ptrace, 1;
         if (!strncmp(a, "--backend", 9)) {
             fmt::print(stderr, "macrun: unknown backend in '{}' (use --backend=inproc or --backend=ptrace)\n", a);
@@ -107,7 +113,17 @@ int main(int argc, char** argv) {
         }
     }
     opts.path = argv[i];
-    for (int k = i; k < argc; k++) opts.argv.emplace_back(argv[k]);
-    for (char** e = environ; *e; e++) opts.envp.emplace_back(*e);
+    for (int k = whole_argv ? i + 1 : i; k < argc; k++) opts.argv.emplace_back(argv[k]);
+    // MACRUN_TRACE_FD: a traced Mach-O program started the Linux program that started this macrun; the
+    // variable is macrun's, never the program's.
+    for (char** e = environ; *e; e++) {
+        if (!strncmp(*e, "MACRUN_TRACE_FD=", 16)) {
+            int fd = atoi(*e + 16);
+            if (opts.trace_fd < 0 && opts.trace_file.empty()) opts.trace_fd = fd;
+            else if (fd > 2 && fd != opts.trace_fd) close(fd);  // tracing elsewhere: not the program's to see
+            continue;
+        }
+        opts.envp.emplace_back(*e);
+    }
     return loader::exec_macho(opts);
 }

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
@@ -12,8 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "loader/commpage.hpp"
+#include "ptrace_fiber.hpp"
 #include "runtime.hpp"
 #include "syscalls/abi/xnu.hpp"
 #include "syscalls/dispatch.hpp"
@@ -43,6 +46,11 @@ void from_regs(const Regs& r, user_regs_struct& u) {
     u.rsp = r.rsp, u.rip = r.rip, u.eflags = r.rflags, u.rbx = r.rbx, u.rcx = r.rcx, u.rbp = r.rbp;
     u.r11 = r.r11, u.r12 = r.r12, u.r13 = r.r13, u.r14 = r.r14, u.r15 = r.r15;
 }
+
+// A new thread or process made by a traced thread (its PTRACE_EVENT_FORK/VFORK/CLONE): known from now on. A
+// `held` one stays at its first stop until release() (its creator's handler sets up its registers first).
+void adopt_child(int parent, int event, int child, bool held);
+void release(int child);
 
 // A thread stopped at a seccomp event. Linux calls are injected: the thread itself executes them, one at a
 // time, with In/Out buffers staged below its red zone.
@@ -129,6 +137,12 @@ class PtraceThread final : public Thread {
         return process_vm_writev(tid_, &local, 1, &remote, 1, 0) == ssize_t(n) ? 0 : xnu::XNU_EFAULT;
     }
 
+    int64_t create_thread(const Regs& start, uint64_t gs_base) override;
+    void exit_thread(uint64_t addr, uint64_t len) override {
+        if (addr && len) sys(SYS_munmap, {addr, len});
+        sys(SYS_exit, {0});
+    }
+
     uint64_t linux_sigmask() override {
         uint64_t m = 0;
         ptrace(PTRACE_GETSIGMASK, tid_, reinterpret_cast<void*>(8), &m);
@@ -151,6 +165,10 @@ class PtraceThread final : public Thread {
     // Writes the final registers and resumes the thread.
     void finish() {
         if (dead_) return;
+        if (exec_) {  // execve replaced the image: its registers are the new program's start state
+            ptrace(PTRACE_CONT, tid_, nullptr, nullptr);
+            return;
+        }
         // Signals that arrived during the call are handed to the program now, as it leaves the call.
         for (int i = 0; i < npending_; i++) xnu_sys::deliver_signal(*this, pending_[i]);
         npending_ = 0;
@@ -160,6 +178,9 @@ class PtraceThread final : public Thread {
         ptrace(PTRACE_SETREGS, tid_, nullptr, &u);
         ptrace(PTRACE_CONT, tid_, nullptr, nullptr);
     }
+
+    // Starts the threads and processes made during the call (see the definition).
+    void settle_children(const Regs& base, uint32_t eax);
 
     // Writes the final registers of a thread stopped for a signal, leaving it stopped.
     void finish_stopped() {
@@ -184,7 +205,7 @@ class PtraceThread final : public Thread {
             sig = 0;
             resume = true;
             int st;
-            if (waitpid(tid_, &st, __WALL) != tid_ || WIFEXITED(st) || WIFSIGNALED(st)) return dead_ = true, Stop::Dead;
+            if (fiber::wait_for(tid_, &st) != tid_ || WIFEXITED(st) || WIFSIGNALED(st)) return dead_ = true, Stop::Dead;
             if (!WIFSTOPPED(st)) continue;
             int s = WSTOPSIG(st), event = st >> 16;
             if (s == kSyscallStop) return Stop::Syscall;
@@ -195,6 +216,14 @@ class PtraceThread final : public Thread {
                 }
                 continue;
             }
+            if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
+                unsigned long child = 0;
+                ptrace(PTRACE_GETEVENTMSG, tid_, nullptr, &child);
+                adopt_child(tid_, event, int(child), true);
+                if (nchildren_ < kMaxChildren) children_[nchildren_++] = {int(child), event != PTRACE_EVENT_CLONE};
+                continue;
+            }
+            if (event == PTRACE_EVENT_EXEC) exec_ = true;  // the registers are the new image's now
             if (event != 0 || s == SIGTRAP) continue;
             siginfo_t si{};
             ptrace(PTRACE_GETSIGINFO, tid_, nullptr, &si);
@@ -208,15 +237,95 @@ class PtraceThread final : public Thread {
         }
     }
 
-    static constexpr int kMaxPending = 4;
+    static constexpr int kMaxPending = 4, kMaxChildren = 4;
     user_regs_struct entry_, cur_;
-    bool at_syscall_, at_exit_ = false, dead_ = false;
+    bool at_syscall_, at_exit_ = false, dead_ = false, exec_ = false;
+    struct Child {
+        int tid;
+        bool process;  // fork (a copy of this thread) rather than a new thread
+    } children_[kMaxChildren];
+    int nchildren_ = 0;
     xnu_sys::SignalEvent pending_[kMaxPending];
     int npending_ = 0;
 };
 
+// Registers (and %gs base) a thread created by bsdthread_create starts with, set at its first stop.
+struct PendingStart {
+    Regs regs;
+    uint64_t gs_base;
+};
+std::unordered_map<int, PendingStart> g_pending_start;
+
+int64_t PtraceThread::create_thread(const Regs& start, uint64_t gs_base) {
+    constexpr unsigned long kFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+                                     CLONE_SYSVSEM;
+    int64_t tid = sys(SYS_clone, {kFlags, start.rsp, 0, 0, 0});
+    if (tid > 0) g_pending_start[int(tid)] = PendingStart{start, gs_base};
+    return tid;
+}
+
+// A thread created by bsdthread_create stops first (it is traced from birth): give it its start state.
+bool start_new_thread(int tid) {
+    auto it = g_pending_start.find(tid);
+    if (it == g_pending_start.end()) return false;
+    user_regs_struct u;
+    ptrace(PTRACE_GETREGS, tid, nullptr, &u);
+    from_regs(it->second.regs, u);
+    if (it->second.gs_base) u.gs_base = it->second.gs_base;
+    ptrace(PTRACE_SETREGS, tid, nullptr, &u);
+    g_pending_start.erase(it);
+    return true;
+}
+
 int g_tgid_of_main;
 std::unordered_map<int, int> g_tgid;  // thread id -> process id, for every traced thread
+std::unordered_set<int> g_held;                 // children whose creator's handler is still setting them up
+std::unordered_map<int, int> g_first_stop;      // children parked at their first stop (wait status)
+
+void adopt_child(int parent, int event, int child, bool held) {
+    g_tgid[child] = event == PTRACE_EVENT_CLONE ? g_tgid[parent] : child;
+    if (held) g_held.insert(child);
+    else release(child);
+}
+
+// Lets a child run: at its first stop it gets the start state its creator left (start_new_thread).
+void release(int child) {
+    g_held.erase(child);
+    auto it = g_first_stop.find(child);
+    if (it == g_first_stop.end()) return;  // not stopped yet: the main loop starts it at its first stop
+    int st = it->second;
+    g_first_stop.erase(it);
+    start_new_thread(child);
+    if ((st >> 16) == PTRACE_EVENT_STOP && is_stop_signal(WSTOPSIG(st))) ptrace(PTRACE_LISTEN, child, nullptr, nullptr);
+    else ptrace(PTRACE_CONT, child, nullptr, nullptr);
+}
+
+// A forked process is a copy of this thread at the injected clone: it resumes where this thread resumes, with
+// XNU's child return values instead of the parent's (xnu osfmk/i386/bsd_i386.c thread_set_child: rax = its
+// own pid, rdx = 1, CF clear). `base` are this thread's registers before the call's result was applied.
+void PtraceThread::settle_children(const Regs& base, uint32_t eax) {
+    for (int i = 0; i < nchildren_; i++) {
+        if (children_[i].process) {
+            Regs r = base;
+            xnu_sys::apply_result(r, eax, xnu_sys::SysResult::ok2(uint64_t(children_[i].tid), 1));
+            g_pending_start[children_[i].tid] = PendingStart{r, 0};
+        }
+        release(children_[i].tid);
+    }
+    nchildren_ = 0;
+}
+
+// One trapped XNU call, on a fiber of its own (see ptrace_fiber.hpp).
+void serve_call(int tid, const user_regs_struct& u) {
+    PtraceThread t(g_tgid[tid], tid, u);
+    auto eax = uint32_t(u.orig_rax);
+    xnu_sys::SysResult r = xnu_sys::dispatch(t, eax);
+    Regs before = t.regs();
+    xnu_sys::apply_result(t.regs(), eax, r);
+    t.settle_children(before, eax);
+    t.finish();
+    if (t.dead()) g_tgid.erase(tid);
+}
 
 // `int $0x82` in a traced thread: a SIGSEGV stop with the instruction pointer on `cd 82`.
 bool handle_int82(int tid) {
@@ -265,38 +374,38 @@ int install_caught(Thread& t, int lsig, const xnu_sys::SigAction& act) {
     xnu_sys::set_internal_signals(0);
     g_tgid_of_main = main_pid;
     g_tgid[main_pid] = main_pid;
-    size_t live = 1;
-    while (live > 0) {
+    while (!g_tgid.empty()) {
         int st;
         int tid = waitpid(-1, &st, __WALL);
         if (tid < 0) {
             if (errno == EINTR) continue;
             break;
         }
-        if (WIFEXITED(st) || WIFSIGNALED(st)) {
-            g_tgid.erase(tid);
-            live = g_tgid.size();
+        bool gone = WIFEXITED(st) || WIFSIGNALED(st);
+        if (gone) g_tgid.erase(tid), g_held.erase(tid), g_first_stop.erase(tid);
+        if (fiber::deliver(tid, st)) continue;  // the stop a handler in progress waits for
+        if (gone || !WIFSTOPPED(st)) continue;
+        if (!g_tgid.count(tid) || g_held.count(tid)) {
+            // A new child's first stop, before its creator's event or while its creator's handler sets it up.
+            g_first_stop[tid] = st;
             continue;
         }
-        if (!WIFSTOPPED(st)) continue;
-        if (!g_tgid.count(tid)) g_tgid[tid] = tid;  // a new child reported before its parent's event
         int sig = WSTOPSIG(st), event = st >> 16;
         if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
             user_regs_struct u;
             if (ptrace(PTRACE_GETREGS, tid, nullptr, &u) != 0) continue;
-            PtraceThread t(g_tgid[tid], tid, u);
-            auto eax = uint32_t(u.orig_rax);
-            xnu_sys::SysResult r = xnu_sys::dispatch(t, eax);
-            xnu_sys::apply_result(t.regs(), eax, r);
-            t.finish();
-            if (t.dead()) g_tgid.erase(tid), live = g_tgid.size();
+            fiber::start([tid, u] { serve_call(tid, u); });
             continue;
         }
         if (sig == SIGTRAP && (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE)) {
+            // Outside any handler (a Linux program the Mach-O program started): the child just runs.
             unsigned long child = 0;
             ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &child);
-            g_tgid[int(child)] = event == PTRACE_EVENT_CLONE ? g_tgid[tid] : int(child);
-            live = g_tgid.size();
+            adopt_child(tid, event, int(child), false);
+            ptrace(PTRACE_CONT, tid, nullptr, nullptr);
+            continue;
+        }
+        if (event == PTRACE_EVENT_STOP && start_new_thread(tid)) {
             ptrace(PTRACE_CONT, tid, nullptr, nullptr);
             continue;
         }
@@ -344,7 +453,7 @@ int ptrace_attach_supervisor() {
         setsid();
         prctl(PR_SET_NAME, "macrun-ptrace");
         long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACECLONE |
-                    PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
+                    PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
         char ok = ptrace(PTRACE_SEIZE, program, nullptr, reinterpret_cast<void*>(opts)) == 0 ? 1 : 0;
         if (::write(sync[1], &ok, 1) != 1 || !ok) _exit(1);
         close(sync[1]);

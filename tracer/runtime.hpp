@@ -12,6 +12,7 @@ struct Runtime {
     int diag_fd = 2;     // where one-time "unimplemented" messages go (a private dup of stderr)
     const char* backend = "inproc";
     bool fastpath = true;  // inproc: patch trapped `mov $N,%eax; [mov %rcx,%r10;] syscall` sites into calls
+    bool no_fastpath_option = false;  // --no-fastpath was given: execve of a Mach-O passes it on
     int self_mem_fd = -1;  // /proc/self/mem, for patching read-only text
     char exec_path[4096] = {};  // absolute; PROC_PIDPATHINFO_MAXSIZE is 4 * MAXPATHLEN
     // Descriptors macrun keeps for itself; the program sees them as closed (EBADF).

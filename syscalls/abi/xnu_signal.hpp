@@ -120,3 +120,28 @@ static_assert(offsetof(mcontext_avx64, fs) == 184);
 constexpr uint64_t XNU_REDZONE = 128;  // C_64_REDZONE_LEN
 
 }  // namespace xnu
+
+namespace xnu {
+
+// bsdthread_create flags (libpthread kern/kern_internal.h)
+constexpr uint32_t XNU_PTHREAD_START_CUSTOM = 0x01000000, XNU_PTHREAD_START_SETSCHED = 0x02000000,
+                   XNU_PTHREAD_START_DETACHED = 0x04000000, XNU_PTHREAD_START_QOSCLASS = 0x08000000,
+                   XNU_PTHREAD_START_TSD_BASE_SET = 0x10000000, XNU_PTHREAD_START_SUSPENDED = 0x20000000;
+constexpr int XNU_MAX_PTHREAD_SIZE = 64 * 1024;
+
+// struct _pthread_registration_data (libpthread private/tsd_private.h), passed to bsdthread_register.
+struct pthread_registration_data {
+    uint64_t version;  // the struct's size, both ways
+    uint64_t dispatch_queue_offset;
+    uint64_t main_qos;
+    uint32_t tsd_offset;
+    uint32_t return_to_kernel_offset;
+    uint32_t mach_thread_self_offset;
+    uint32_t pad_;
+    uint64_t stack_addr_hint;
+    uint32_t mutex_default_policy;
+    uint32_t pad2_;
+};
+static_assert(sizeof(pthread_registration_data) == 56);
+
+}  // namespace xnu

@@ -59,3 +59,22 @@ _t_sigtramp:
         mov $0x20000b8, %eax            // sigreturn (184)
         syscall
         hlt
+
+// The thread-start routine a program registers with bsdthread_register (libpthread's _thread_start plays
+// this part): XNU starts a new thread here with rdi = pthread, rsi = thread port, rdx = function, rcx =
+// argument, r8 = stack, r9 = flags. Calls function(argument), then ends the thread with
+// bsdthread_terminate(0, 0, port, 0).
+        .globl _t_thread_start
+        .p2align 4
+_t_thread_start:
+        mov %rsi, %r13
+        and $-16, %rsp
+        mov %rcx, %rdi
+        call *%rdx
+        xor %edi, %edi
+        xor %esi, %esi
+        mov %r13d, %edx
+        xor %r10d, %r10d
+        mov $0x2000169, %eax            // bsdthread_terminate (361)
+        syscall
+        hlt

@@ -35,6 +35,11 @@ enum {
     X_syscall = 0, X_fcntl_nocancel = 406, X_fsync_nocancel = 408, X_readv_nocancel = 411, X_writev_nocancel = 412,
     X_pread_nocancel = 414, X_pwrite_nocancel = 415, X_openat_nocancel = 464,
 };
+/* Processes. */
+enum {
+    X_wait4 = 7, X_execve = 59, X_getpgrp = 81, X_setpgid = 82, X_setsid = 147, X_getpgid = 151, X_waitid = 173,
+    X_getsid = 310, X_wait4_nocancel = 400, X_waitid_nocancel = 416,
+};
 
 struct xres {
     long val;  /* rax */
@@ -59,6 +64,13 @@ static inline struct xres xsys6(long n, long a, long b, long c, long d, long e, 
 #define XSYS_PAD_(nr, a, b, c, d, e, f, ...) \
     xsys6((nr), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 #define BSD0(n) xsys6(SYSCALL_CLASS_UNIX | X_##n, 0, 0, 0, 0, 0, 0)
+/* fork(2) as libsyscall's __fork sees it: rax = the child's pid in the parent (rdx 0), the child's own pid in
+ * the child (rdx 1). Returns 0 in the child, the child's pid in the parent, -errno on failure. */
+static inline long t_fork(void) {
+    struct xres r = xsys6(SYSCALL_CLASS_UNIX | X_fork, 0, 0, 0, 0, 0, 0);
+    if (r.err) return -r.err;
+    return r.val2 ? 0 : r.val;
+}
 
 /* libsystem_kernel-shaped stubs (tests/rt/stubs.S): result, or -errno. */
 long stub_getpid(void);
@@ -80,6 +92,9 @@ static inline struct xres t_sigaction(int sig, void* handler, int flags, unsigne
     struct t_sigaction_in in = {handler, (void*)t_sigtramp, mask, flags};
     return xsys6(SYSCALL_CLASS_UNIX | 46, sig, (long)&in, (long)old, 0, 0, 0);
 }
+
+/* Threads: the start routine programs register with bsdthread_register (stubs.S). */
+void t_thread_start(void);
 
 /* Freestanding helpers (the compiler may also call memcpy/memset itself). */
 size_t strlen(const char* s);

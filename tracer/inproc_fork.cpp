@@ -1,0 +1,31 @@
+#include "inproc_fork.hpp"
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+
+#include "inproc_thread.hpp"
+#include "raw_syscall.hpp"
+#include "runtime.hpp"
+
+namespace tracer {
+
+void inproc_after_fork() {
+    // Signals the handlers send to "this process" (nosys's SIGSYS, default actions) must reach the child.
+    g_inproc_pid = int(raw_syscall(SYS_getpid));
+    // /proc/self/mem was opened by the parent and keeps naming the parent's memory: a call site the child
+    // patched through it would be rewritten in the parent, pointing at a trampoline the parent does not have.
+    // Reopen it on the same (reserved) descriptor number.
+    if (g_runtime.self_mem_fd >= 0) {
+        long fd = raw_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/proc/self/mem"), O_RDWR | O_CLOEXEC);
+        if (fd >= 0) {
+            raw_syscall(SYS_dup3, fd, g_runtime.self_mem_fd, O_CLOEXEC);
+            raw_syscall(SYS_close, fd);
+        } else {
+            // No way to patch safely: the child keeps every call on the trapping path.
+            raw_syscall(SYS_close, g_runtime.self_mem_fd);
+            g_runtime.self_mem_fd = -1;
+        }
+    }
+}
+
+}  // namespace tracer
