@@ -21,6 +21,7 @@
 #include "tracer/ptrace_backend.hpp"
 #include "tracer/runtime.hpp"
 #include "tracer/seccomp.hpp"
+#include "tracer/sud.hpp"
 
 extern "C" [[noreturn]] void macrun_enter_thread(uint64_t rip, uint64_t rsp);
 extern "C" [[noreturn]] void macrun_enter_main(uint64_t entry, uint64_t rsp, uint64_t argc, uint64_t argv,
@@ -144,6 +145,8 @@ int exec_macho(const ExecOptions& opts) {
     rc = tracer::install_xnu_filter(opts.backend == Backend::Inproc ? tracer::FilterAction::Trap
                                                                     : tracer::FilterAction::Trace);
     if (rc != 0) return fail(path, fmt::format("cannot install the seccomp filter: {}", strerror(-rc)), 1);
+    // In-process: raw Linux calls from the program are caught too (no-op on kernels before 5.11).
+    if (opts.backend == Backend::Inproc) tracer::sud::enable_current_thread();
 
     char event[1200];
     snprintf(event, sizeof event, "exec %s (backend %s%s, slide %#llx, entry %#llx)", path.c_str(),

@@ -1,6 +1,7 @@
 #include "dispatch.hpp"
 
 #include <atomic>
+#include <cstdio>
 #include <csignal>
 #include <sys/syscall.h>
 
@@ -50,6 +51,17 @@ void report_unimplemented(SysClass cls, uint32_t nr, const char* name) {
     uint64_t bit = 1ULL << (slot % 64);
     if (g_reported[c][slot / 64].fetch_or(bit, std::memory_order_relaxed) & bit) return;
     trace_unimplemented(class_name(cls), nr, name);
+}
+
+void report_linux_call(uint32_t nr, uint64_t addr) {
+    uint32_t slot = nr % 1024;
+    uint64_t bit = 1ULL << (slot % 64);
+    if (g_reported[0][slot / 64].fetch_or(bit, std::memory_order_relaxed) & bit) return;
+    char text[200];
+    snprintf(text, sizeof text,
+             "Mach-O code at %#llx made Linux system call %u; XNU has no such call (class 0) and ignores it, so "
+             "does macrun", static_cast<unsigned long long>(addr), nr);
+    trace_note(text);
 }
 
 SysResult dispatch(tracer::Thread& t, uint32_t eax) {

@@ -23,5 +23,7 @@ void apply_result(tracer::Regs& regs, uint32_t eax, const SysResult& res);
 
 // Sends the one-time "unimplemented" message for a call.
 void report_unimplemented(SysClass cls, uint32_t nr, const char* name);
+// Says once per number that Mach-O code made a raw Linux system call, which was ignored as XNU ignores it.
+void report_linux_call(uint32_t nr, uint64_t addr);
 
 }  // namespace xnu_sys

@@ -158,6 +158,18 @@ void trace_unimplemented(const char* cls, uint32_t nr, const char* name) {
     }
 }
 
+void trace_note(const char* text) {
+    Line l;
+    l.add("macrun: {}", text);
+    l.write_to(tracer::g_runtime.diag_fd);
+    if (tracer::g_runtime.trace_fd >= 0 && tracer::g_runtime.trace_fd != tracer::g_runtime.diag_fd) {
+        Line t;
+        add_prefix(t, nullptr);
+        t.add("{}", text);
+        t.write_to(tracer::g_runtime.trace_fd);
+    }
+}
+
 void trace_event(tracer::Thread* t, const char* text) {
     if (tracer::g_runtime.trace_fd < 0) return;
     Line l;

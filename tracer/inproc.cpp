@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fastpath.hpp"
+#include "sud.hpp"
 #include "inproc_thread.hpp"
 #include "runtime.hpp"
 #include "syscalls/dispatch.hpp"
@@ -75,9 +76,29 @@ int install_handler(Thread&, int lsig, const xnu_sys::SigAction& act) {
     return sigaction(lsig, &sa, nullptr) == 0 ? 0 : -errno;
 }
 
+// A `syscall` with a Linux number (XNU class 0) made by program code, caught by Syscall User Dispatch.
+// XNU raises EXC_SYSCALL for a class it does not know, which no UNIX signal corresponds to (xnu
+// osfmk/x86_64/idt64.s hndl_syscall, bsd/uxkern/ux_exception.c): the thread simply goes on, registers as
+// they were. The vDSO's own fallback calls are glibc's, made for macrun: they run.
+void linux_call_from_program(siginfo_t* si, ucontext_t* uc) {
+    greg_t* g = uc->uc_mcontext.gregs;
+    auto nr = uint32_t(si->si_syscall);
+    if (sud::in_vdso(reinterpret_cast<uint64_t>(si->si_call_addr))) {
+        g[REG_RAX] = raw_syscall(nr, g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9]);
+        return;
+    }
+    g[REG_RAX] = greg_t(nr);
+    xnu_sys::report_linux_call(nr, reinterpret_cast<uint64_t>(si->si_call_addr));
+}
+
 void on_sigsys(int, siginfo_t* si, void* ctx) {
     auto* uc = static_cast<ucontext_t*>(ctx);
-    if (si->si_code != 1 /* SYS_SECCOMP */) {
+    constexpr int kSysSeccomp = 1, kSysUserDispatch = 2;
+    if (si->si_code == kSysUserDispatch && uint32_t(si->si_syscall) < 0x1000000) {
+        linux_call_from_program(si, uc);
+        return;
+    }
+    if (si->si_code != kSysSeccomp && si->si_code != kSysUserDispatch) {
         // A SIGSYS that is not a trapped call (kill, or XNU's nosys): the program's own SIGSYS, which it may
         // block, catch or leave to the default action.
         InprocThread t(from_gregs(uc->uc_mcontext.gregs), uc, nullptr);
@@ -169,6 +190,7 @@ extern "C" void macrun_enter_regs(const tracer::Regs* r);
 extern "C" [[noreturn]] void macrun_thread_start(const tracer::ThreadStart* block) {
     tracer::ThreadStart ts = *block;
     tracer::setup_thread_altstack();
+    if (tracer::sud::active()) tracer::sud::enable_current_thread();
     if (ts.gs_base) tracer::raw_syscall(SYS_arch_prctl, ARCH_SET_GS, long(ts.gs_base));
     macrun_enter_regs(&ts.regs);
     __builtin_unreachable();
