@@ -28,9 +28,11 @@ else
     add 0 1
 fi
 
-for backend in inproc ptrace; do
+for backend in inproc sigsys ptrace; do
     echo "== conformance programs (backend $backend)"
-    build/macrun conform build/tests/progs --backend=$backend --timeout 30 --junit "build/conform-$backend.xml" >"$logs/conform-$backend" 2>&1
+    flags=(--backend=$backend)
+    [ $backend = sigsys ] && flags=(--backend=inproc --no-fastpath)
+    build/macrun conform build/tests/progs "${flags[@]}" --timeout 60 --junit "build/conform-$backend.xml" >"$logs/conform-$backend" 2>&1
     grep -E '^(not ok|ok)' "$logs/conform-$backend" | grep -c '^ok' | xargs -I{} echo "{} programs passed"
     grep -A8 '^not ok' "$logs/conform-$backend" | head -n 60
     count_from "$logs/conform-$backend"

@@ -94,10 +94,12 @@ SysResult dispatch(tracer::Thread& t, uint32_t eax) {
     } else if (!e->thunk) {
         res = unimplemented(cls, *e);
     } else {
-        // exit does not come back: trace it before it runs.
-        if (cls == SysClass::Bsd && nr == 1 && tracer::g_runtime.trace_fd >= 0)
-            trace_call(t, cls, nr, e, args, SysResult::just_return());
+        // exit and a successful execve do not come back (and execve's arguments are gone once it succeeds):
+        // trace them before they run; a failed execve is traced again with its error.
+        bool no_return = cls == SysClass::Bsd && (nr == 1 || nr == 59 || nr == 380);
+        if (no_return && tracer::g_runtime.trace_fd >= 0) trace_call(t, cls, nr, e, args, SysResult::just_return());
         res = e->thunk(t, args);
+        if (no_return && (nr == 1 || !res.failed())) return res;
     }
     if (tracer::g_runtime.trace_fd >= 0) trace_call(t, cls, nr, e, args, res);
     return res;

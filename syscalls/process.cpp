@@ -1,5 +1,6 @@
 // Processes: fork, wait4/waitid, execve, process groups and sessions.
 #include <climits>
+#include <cstdlib>
 #include <csignal>
 #include <cstdio>
 #include <fcntl.h>
@@ -433,6 +434,8 @@ SysResult do_execve(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr env
     if (script) {
         const char *b, *e;
         XNU_TRY(parse_shebang(head, &b, &e));
+        // The line is used as a C string from here on (exec_extract_strings stops at a NUL).
+        if (const void* z = memchr(b, 0, size_t(e - b))) e = static_cast<const char*>(z);
         const char* w = b;
         while (w < e && !is_ws(*w)) w++;
         memcpy(target.s, b, size_t(w - b));
@@ -498,8 +501,19 @@ SysResult do_execve(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr env
         }
     }
     int64_t r = t.sys(SYS_execve, {exe_addr, argv_addr, envp_addr});
-    // Under ptrace the supervisor sees the new image's first return; in process nothing comes back.
-    if (r == 0) return SysResult::just_return();
+    // In process nothing comes back. Under ptrace the supervisor sees the new image's first return; the new
+    // macrun records its program's path in its own process, and the supervisor records it here, for
+    // proc_pidpath (its copy is per process; the working directory is the one the path was relative to).
+    if (r == 0) {
+        char where[sizeof target.s + 64];
+        char* resolved = reinterpret_cast<char*>(head);  // PATH_MAX bytes, free now
+        static_assert(sizeof head >= PATH_MAX);
+        if (target.s[0] == '/') snprintf(where, sizeof where, "%s", target.s);
+        else snprintf(where, sizeof where, "/proc/%d/cwd/%s", t.pid(), target.s);
+        if (kind == Image::MachO && realpath(where, resolved))
+            snprintf(tracer::g_runtime.exec_path, sizeof tracer::g_runtime.exec_path, "%s", resolved);
+        return SysResult::just_return();
+    }
     if (trace_fd >= 0) t.sys(SYS_fcntl, {trace_fd, F_SETFD, FD_CLOEXEC});
     args.release(t);
     return from_linux(r);

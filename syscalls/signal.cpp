@@ -108,6 +108,11 @@ void set_internal_signals(uint64_t linux_mask) { g_internal = linux_mask; }
 
 void set_signal_installer(SignalInstaller installer) { g_installer = installer; }
 
+void* process_signal_state(size_t* size) {
+    *size = sizeof g_actions;
+    return g_actions;
+}
+
 SigAction action_of(int xnu_sig) {
     if (xnu_sig <= 0 || xnu_sig >= 32) return {};
     lock();

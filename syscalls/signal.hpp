@@ -57,6 +57,10 @@ uint32_t xnu_sigmask(Thread& t);
 using SignalInstaller = int (*)(Thread& t, int linux_sig, const SigAction& act);
 void set_signal_installer(SignalInstaller installer);
 
+// The process-wide part of the signal state (dispositions), for a supervisor that serves several processes
+// and keeps one copy per process.
+void* process_signal_state(size_t* size);
+
 // A Darwin signal that arrived while the program blocked it virtually (internal signals only): recorded as
 // pending, delivered when unblocked.
 void mark_pending(Thread& t, int xnu_sig);

@@ -57,6 +57,8 @@ for b in inproc ptrace; do
     check "[$b] Ctrl-C in a terminal kills the program with SIGINT" python3 tests/pty_check.py $M $b $C/cat ctrl-c
     check "[$b] Ctrl-Z stops it, SIGCONT resumes it, input intact" python3 tests/pty_check.py $M $b $C/cat ctrl-z
 done
+check "[inproc] a raw Linux system call from Mach-O code is ignored as XNU ignores class 0, said once per number" bash -c \
+    "$M run $C/linux_syscall 2>$tmp/e >/dev/null && [ \$(grep -c 'made Linux system call' $tmp/e) -eq 2 ]"
 check "a program the shell started keeps its PID" bash -c "$M run $C/killself 30 & pid=\$!; wait \$pid; [ \$? -eq 138 ]"
 check "missing file: exit 127 and a message" bash -c "$M run /nonexistent/prog 2>$tmp/e; [ \$? -eq 127 ] && grep -q 'No such file' $tmp/e"
 printf 'not a mach-o at all' > "$tmp/text"
@@ -87,6 +89,19 @@ mkdir -p "$tmp/conf" && cp $C/exitcode $P/hello "$tmp/conf/"
 check "conform: TAP, summary and JUnit XML" bash -c "$M conform $tmp/conf --junit $tmp/j.xml > $tmp/tap; \
     grep -q '^1\\.\\.2' $tmp/tap && grep -q '^ok [0-9] - hello' $tmp/tap && grep -q '^2 passed, 0 failed' $tmp/tap && \
     python3 -c 'import sys,xml.dom.minidom as m; d=m.parse(sys.argv[1]); assert d.documentElement.getAttribute(\"tests\")==\"2\"' $tmp/j.xml"
+
+# Processes: execve of Linux programs and of Mach-O programs (started under macrun again), with --trace carried
+# across every exec, under both backends.
+for b in inproc ptrace; do
+    check "[$b] a Mach-O that execs /bin/sh -c 'exit 3' exits 3" status_is 3 $M --backend=$b run $C/execv /bin/sh -c 'exit 3'
+    check "[$b] a Mach-O that execs a Mach-O: its status, same backend, one trace" bash -c \
+        "$M --backend=$b --trace=$tmp/x.txt run $C/execv $C/exitcode 6; [ \$? -eq 6 ] && \
+         [ \$(grep -c -- '--- exec .*(backend $b' $tmp/x.txt) -eq 2 ] && grep -q 'exit(6)' $tmp/x.txt"
+    check "[$b] exec chain Mach-O -> /bin/sh -> Mach-O: both Mach-O programs traced" bash -c \
+        "$M --backend=$b --trace=$tmp/chain.txt run $C/execv /bin/sh -c '$M run $C/exitcode 5'; [ \$? -eq 5 ] && \
+         grep -q -- '--- exec $C/execv ' $tmp/chain.txt && grep -q -- '--- exec /bin/sh (Linux program) ---' $tmp/chain.txt && \
+         grep -q -- '--- exec $C/exitcode ' $tmp/chain.txt && grep -q 'exit(5)' $tmp/chain.txt"
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

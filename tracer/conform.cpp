@@ -59,7 +59,7 @@ std::string xml_escape(const std::string& s) {
 }
 
 Outcome run_one(const std::string& self, const std::string& path, const std::string& name, int timeout_s,
-                const std::string& backend) {
+                const std::string& backend, bool no_fastpath) {
     Outcome out;
     out.name = name;
     char tmpl[] = "/tmp/macrun-conform-XXXXXX";
@@ -81,7 +81,10 @@ Outcome run_one(const std::string& self, const std::string& path, const std::str
         if (devnull > 2) close(devnull);  // each program starts with exactly 0, 1 and 2 open
         setenv("TMPDIR", dir, 1);
         std::string b = "--backend=" + backend;
-        execl(self.c_str(), self.c_str(), b.c_str(), "run", path.c_str(), static_cast<char*>(nullptr));
+        if (no_fastpath)
+            execl(self.c_str(), self.c_str(), b.c_str(), "--no-fastpath", "run", path.c_str(), static_cast<char*>(nullptr));
+        else
+            execl(self.c_str(), self.c_str(), b.c_str(), "run", path.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     close(pipefd[1]);
@@ -118,15 +121,17 @@ Outcome run_one(const std::string& self, const std::string& path, const std::str
 
 int conform(int argc, char** argv, const char* argv0) {
     std::string dir, junit, backend = "inproc";
+    bool no_fastpath = false;
     int timeout_s = 30;
     for (int i = 0; i < argc; i++) {
         std::string a = argv[i];
         if (a == "--junit" && i + 1 < argc) junit = argv[++i];
         else if (a == "--timeout" && i + 1 < argc) timeout_s = std::max(1, atoi(argv[++i]));
         else if (a.rfind("--backend=", 0) == 0) backend = a.substr(10);
+        else if (a == "--no-fastpath") no_fastpath = true;
         else if (a[0] != '-' && dir.empty()) dir = a;
         else {
-            fmt::print(stderr, "usage: macrun conform DIR [--junit FILE] [--timeout SECONDS] [--backend=B]\n");
+            fmt::print(stderr, "usage: macrun conform DIR [--junit FILE] [--timeout SECONDS] [--backend=B] [--no-fastpath]\n");
             return 2;
         }
     }
@@ -160,7 +165,7 @@ int conform(int argc, char** argv, const char* argv0) {
     char real[4096];
     std::string absdir = realpath(dir.c_str(), real) ? real : dir;
     for (size_t i = 0; i < names.size(); i++) {
-        Outcome o = run_one(selfpath, absdir + "/" + names[i], names[i], timeout_s, backend);
+        Outcome o = run_one(selfpath, absdir + "/" + names[i], names[i], timeout_s, backend, no_fastpath);
         if (o.passed) {
             passed++;
             fmt::print("ok {} - {}\n", i + 1, o.name);

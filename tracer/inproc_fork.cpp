@@ -6,12 +6,15 @@
 #include "inproc_thread.hpp"
 #include "raw_syscall.hpp"
 #include "runtime.hpp"
+#include "sud.hpp"
 
 namespace tracer {
 
 void inproc_after_fork() {
     // Signals the handlers send to "this process" (nosys's SIGSYS, default actions) must reach the child.
     g_inproc_pid = int(raw_syscall(SYS_getpid));
+    // Syscall User Dispatch does not survive fork: the child turns it on again.
+    if (sud::active()) sud::enable_current_thread();
     // /proc/self/mem was opened by the parent and keeps naming the parent's memory: a call site the child
     // patched through it would be rewritten in the parent, pointing at a trampoline the parent does not have.
     // Reopen it on the same (reserved) descriptor number.

@@ -19,6 +19,7 @@
 #include "ptrace_fiber.hpp"
 #include "runtime.hpp"
 #include "syscalls/abi/xnu.hpp"
+#include "syscalls/common.hpp"
 #include "syscalls/dispatch.hpp"
 #include "syscalls/signal.hpp"
 #include "syscalls/abi/xnu_signal.hpp"
@@ -284,6 +285,7 @@ std::unordered_map<int, int> g_first_stop;      // children parked at their firs
 
 void adopt_child(int parent, int event, int child, bool held) {
     g_tgid[child] = event == PTRACE_EVENT_CLONE ? g_tgid[parent] : child;
+    if (event != PTRACE_EVENT_CLONE) fiber::fork_process(g_tgid[parent], child);
     if (held) g_held.insert(child);
     else release(child);
 }
@@ -329,6 +331,7 @@ void serve_call(int tid, const user_regs_struct& u) {
 
 // `int $0x82` in a traced thread: a SIGSEGV stop with the instruction pointer on `cd 82`.
 bool handle_int82(int tid) {
+    fiber::use_process(g_tgid[tid]);
     siginfo_t si{};
     if (ptrace(PTRACE_GETSIGINFO, tid, nullptr, &si) != 0 || si.si_code != SI_KERNEL) return false;
     user_regs_struct u;
@@ -345,6 +348,7 @@ bool handle_int82(int tid) {
 }
 
 bool deliver_caught(int tid, int sig) {
+    fiber::use_process(g_tgid[tid]);
     siginfo_t si{};
     if (ptrace(PTRACE_GETSIGINFO, tid, nullptr, &si) != 0) return false;
     xnu_sys::SignalEvent ev = xnu_sys::event_from_linux(si);
@@ -374,6 +378,12 @@ int install_caught(Thread& t, int lsig, const xnu_sys::SigAction& act) {
     xnu_sys::set_internal_signals(0);
     g_tgid_of_main = main_pid;
     g_tgid[main_pid] = main_pid;
+    // What handlers keep per process (see ptrace_fiber.hpp).
+    fiber::add_process_global(&xnu_sys::process_state(), sizeof(xnu_sys::ProcessState));
+    fiber::add_process_global(g_runtime.exec_path, sizeof g_runtime.exec_path);
+    size_t signal_state_size = 0;
+    void* signal_state = xnu_sys::process_signal_state(&signal_state_size);
+    fiber::add_process_global(signal_state, signal_state_size);
     while (!g_tgid.empty()) {
         int st;
         int tid = waitpid(-1, &st, __WALL);
@@ -382,7 +392,10 @@ int install_caught(Thread& t, int lsig, const xnu_sys::SigAction& act) {
             break;
         }
         bool gone = WIFEXITED(st) || WIFSIGNALED(st);
-        if (gone) g_tgid.erase(tid), g_held.erase(tid), g_first_stop.erase(tid);
+        if (gone) {
+            if (auto it = g_tgid.find(tid); it != g_tgid.end() && it->second == tid) fiber::forget_process(tid);
+            g_tgid.erase(tid), g_held.erase(tid), g_first_stop.erase(tid);
+        }
         if (fiber::deliver(tid, st)) continue;  // the stop a handler in progress waits for
         if (gone || !WIFSTOPPED(st)) continue;
         if (!g_tgid.count(tid) || g_held.count(tid)) {
@@ -394,7 +407,7 @@ int install_caught(Thread& t, int lsig, const xnu_sys::SigAction& act) {
         if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
             user_regs_struct u;
             if (ptrace(PTRACE_GETREGS, tid, nullptr, &u) != 0) continue;
-            fiber::start([tid, u] { serve_call(tid, u); });
+            fiber::start(g_tgid[tid], [tid, u] { serve_call(tid, u); });
             continue;
         }
         if (sig == SIGTRAP && (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE)) {

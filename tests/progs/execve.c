@@ -74,7 +74,13 @@ static int child_mode(const char* mode, int argc, char** argv, char** envp, char
     if (!strcmp(mode, "argc0")) return argc == 0 && argv[0] == 0 ? 0 : 1;
     if (!strcmp(mode, "pid")) return argc == 2 && (unsigned long)BSD0(getpid).val == atou(argv[1]) ? 0 : 1;
     if (!strcmp(mode, "apple")) {
-        /* apple[0] is executable_path= and the path execve was given. */
+        /* apple[0] is executable_path= and the path execve was given (absolute here, so also what
+         * proc_pidpath reports: PROC_INFO_CALL_PIDINFO 2, PROC_PIDPATHINFO 11). */
+        static char path[4096];
+        struct xres r = BSD(proc_info, 2, BSD0(getpid).val, 11, 0, path, sizeof path);
+        size_t n = strlen(path), m = strlen(argv[1]);
+        if (r.err || path[0] != '/' || n < m || strcmp(path + n - m, argv[1])) return 3;
+        if (argv[1][0] == '/' && strcmp(path, argv[1])) return 4;
         return argc == 2 && !strncmp(apple[0], "executable_path=", 16) && !strcmp(apple[0] + 16, argv[1]) ? 0 : 1;
     }
     if (!strcmp(mode, "fds")) {
@@ -239,7 +245,7 @@ int main(int argc, char** argv, char** envp, char** apple) {
     CHECK(exited_with(st, 0), "the process keeps its pid");
     char* apv[] = {"x", self, 0};
     char* ape[] = {"EXECVE_TEST=apple", 0};
-    CHECK(exited_with(run(self, apv, ape), 0), "apple[0] is executable_path= and the path given");
+    CHECK(exited_with(run(self, apv, ape), 0), "apple[0] is executable_path= and the path given; proc_pidpath too");
     p = BSD0(pipe);
     BSD(fcntl, p.val2, F_SETFD, FD_CLOEXEC);
     char kept[24], gone[24];

@@ -83,6 +83,32 @@ int main(void) {
     CHECK(reaped == 100, "all 100 reaped by wait4(-1)");
     CHECK(right == 100, "each with its own exit status");
 
+    /* Per-process state macrun keeps itself: the umask's 12 bits are inherited, and the child's own umask is
+     * its own. */
+    long old_mask = BSD(umask, 04022).val;
+    r = BSD0(fork);
+    if (!r.err && r.val2 == 1) BSD(exit, BSD(umask, 0777).val == 04022 && BSD(umask, 0).val == 0777 ? 0 : 1);
+    BSD(wait4, r.val, &status, 0, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child inherits the umask (all 12 bits)");
+    CHECK(BSD(umask, old_mask).val == 04022, "the child's umask is not the parent's");
+
+    /* Rewritten call sites (inproc's fast path) stay each process's own: a site the child rewrites must not
+     * change the parent's code, and the parent's later rewrites must not disturb the child's. */
+    long uid = BSD0(getuid).val;
+    for (int i = 0; i < 3; i++) stub_getpid();
+    r = BSD0(fork);
+    if (!r.err && r.val2 == 1) {
+        int ok = 1;
+        for (int i = 0; i < 3; i++) ok &= stub_getuid() == uid;
+        BSD(exit, ok ? 0 : 1);
+    }
+    BSD(wait4, r.val, &status, 0, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "stub calls in the child");
+    int close_ok = 1, getuid_ok = 1;
+    for (int i = 0; i < 3; i++) close_ok &= stub_close(-1) == -EBADF;  /* a site the parent rewrites now */
+    for (int i = 0; i < 3; i++) getuid_ok &= stub_getuid() == uid;
+    CHECK(close_ok && getuid_ok, "the parent's stub calls after the child's are still right");
+
     /* fork through the indirect call (syscall 0) behaves the same. */
     r = xsys6(SYSCALL_CLASS_UNIX | X_syscall, X_fork, 0, 0, 0, 0, 0);
     if (!r.err && r.val2 == 1) BSD(exit, r.val == BSD0(getpid).val ? 4 : 5);
