@@ -103,5 +103,25 @@ for b in inproc ptrace; do
          grep -q -- '--- exec $C/exitcode ' $tmp/chain.txt && grep -q 'exit(5)' $tmp/chain.txt"
 done
 
+# binfmt_misc: only as root where binfmt_misc can be mounted (registrations are system-wide); everything is
+# removed again at the end.
+if [ "$(id -u)" -eq 0 ] && { [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null; }; then
+    cp $P/hello $C/exitcode $C/cat "$tmp/" && chmod +x "$tmp/hello" "$tmp/exitcode" "$tmp/cat"
+    [ -e $C/hello-fat ] && cp $C/hello-fat "$tmp/" && chmod +x "$tmp/hello-fat"
+    printf '\xca\xfe\xba\xbe\x00\x00\x00\x34Java class file body' > "$tmp/Hello.class" && chmod +x "$tmp/Hello.class"
+    check "binfmt install registers three formats" bash -c "$M binfmt install >/dev/null && $M binfmt status | grep -c ': enabled' | grep -qx 3"
+    check "binfmt install again replaces the entries (idempotent)" bash -c "$M binfmt install >/dev/null && $M binfmt status >/dev/null"
+    check "./hello runs from bash, argv[0] as typed" bash -c "cd $tmp && ./hello | grep -q 'argv\[0\]=./hello'"
+    check "\$? is the program's exit status" bash -c "cd $tmp && ./exitcode 7; [ \$? -eq 7 ]"
+    check "kill -TERM \$! ends it as a native program (same PID, status 143)" bash -c \
+        "cd $tmp && mkfifo fifo && { ./cat < fifo & pid=\$!; exec 3>fifo; sleep 0.3; kill -TERM \$pid; wait \$pid; [ \$? -eq 143 ]; }"
+    check "a fat Mach-O runs as ./prog" bash -c "[ ! -e $tmp/hello-fat ] || (cd $tmp && ./hello-fat | grep -q Hello)"
+    check "a Java class file is not claimed (Exec format error, 126)" bash -c "cd $tmp && ./Hello.class 2>/dev/null; [ \$? -eq 126 ]"
+    check "binfmt install --systemd writes a binfmt.d file" bash -c "$M binfmt install --systemd=$tmp/macrun.conf >/dev/null && grep -c '^:macrun-' $tmp/macrun.conf | grep -qx 3"
+    check "binfmt uninstall removes every entry" bash -c "$M binfmt uninstall >/dev/null; ! $M binfmt status >/dev/null && [ ! -e /proc/sys/fs/binfmt_misc/macrun-macho64 ] && [ ! -e build/macrun-binfmt ]"
+    check "after uninstall ./hello is no longer runnable" bash -c "cd $tmp && ./hello 2>/dev/null; [ \$? -eq 126 ]"
+fi
+check "binfmt with a bad subcommand: usage error 2" status_is 2 $M binfmt frobnicate
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

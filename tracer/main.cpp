@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "binfmt.hpp"
 #include "conform.hpp"
 #include "inspect.hpp"
 #include "loader/exec.hpp"
@@ -21,6 +22,8 @@ void usage(FILE* out) {
                "       macrun [OPTIONS] PROGRAM [ARGS...]       the same (as binfmt_misc calls it)\n"
                "       macrun inspect FILE                      what the loader sees in a Mach-O file\n"
                "       macrun syscalls [--missing]              the XNU call support table\n"
+               "       macrun binfmt install [--systemd[=FILE]] | uninstall | status\n"
+               "                                                run Mach-O files as ./prog (binfmt_misc)\n"
                "       macrun conform DIR [--junit FILE] [--timeout SECONDS]\n"
                "                                                run Mach-O conformance programs, print TAP\n"
                "options:\n"
@@ -54,6 +57,18 @@ int main(int argc, char** argv) {
     loader::ExecOptions opts;
     bool whole_argv = false;
     int i = 1;
+    // Started by binfmt_misc (flags PF): the program's full path, then its own argv[0] and arguments.
+    const char* base = strrchr(argv[0], '/');
+    if (!strcmp(base ? base + 1 : argv[0], macrun::kBinfmtName)) {
+        if (argc < 3) {
+            fmt::print(stderr, "macrun: started as {} without a program\n", macrun::kBinfmtName);
+            return 2;
+        }
+        opts.path = argv[1];
+        for (int k = 2; k < argc; k++) opts.argv.emplace_back(argv[k]);
+        for (char** e = environ; *e; e++) opts.envp.emplace_back(*e);
+        return loader::exec_macho(opts);
+    }
     auto parse_option = [&](const char* a) -> int {  // 1 = consumed, 0 = not an option, -1 = error
         if (!strcmp(a, "--trace")) return opts.trace_file = "-", 1;
         if (!strncmp(a, "--trace=", 8)) return opts.trace_file = a + 8, 1;
@@ -101,6 +116,7 @@ int main(int argc, char** argv) {
         return print_syscalls(missing);
     }
     if (cmd == "conform") return macrun::conform(argc - i - 1, argv + i + 1, argv[0]);
+    if (cmd == "binfmt") return macrun::binfmt(argc - i - 1, argv + i + 1);
     if (cmd == "run") {
         for (i++; i < argc; i++) {
             int r = parse_option(argv[i]);
