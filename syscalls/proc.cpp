@@ -112,31 +112,13 @@ SysResult sys_setrlimit(Thread& t, uint32_t which, TraceeAddr rlp) {
     return from_linux(t.sys(SYS_prlimit64, {0, res, in(&l, sizeof l), nullptr}));
 }
 
-/// getrusage implements XNU BSD getrusage(2) (117): same layout as Linux's, but ru_maxrss is in bytes.
+/// getrusage implements XNU BSD getrusage(2) (117).
 SysResult sys_getrusage(Thread& t, int32_t who, TraceeAddr rusage) {
     if (who != xnu::XNU_RUSAGE_SELF && who != xnu::XNU_RUSAGE_CHILDREN) return SysResult::error(xnu::XNU_EINVAL);
     struct ::rusage l;
     int64_t r = t.sys(SYS_getrusage, {who, out(l)});
     if (r < 0) return from_linux(r);
-    xnu::rusage x{};
-    x.ru_utime.tv_sec = l.ru_utime.tv_sec;
-    x.ru_utime.tv_usec = int32_t(l.ru_utime.tv_usec);
-    x.ru_stime.tv_sec = l.ru_stime.tv_sec;
-    x.ru_stime.tv_usec = int32_t(l.ru_stime.tv_usec);
-    x.ru_maxrss = l.ru_maxrss * 1024;
-    x.ru_ixrss = l.ru_ixrss;
-    x.ru_idrss = l.ru_idrss;
-    x.ru_isrss = l.ru_isrss;
-    x.ru_minflt = l.ru_minflt;
-    x.ru_majflt = l.ru_majflt;
-    x.ru_nswap = l.ru_nswap;
-    x.ru_inblock = l.ru_inblock;
-    x.ru_oublock = l.ru_oublock;
-    x.ru_msgsnd = l.ru_msgsnd;
-    x.ru_msgrcv = l.ru_msgrcv;
-    x.ru_nsignals = l.ru_nsignals;
-    x.ru_nvcsw = l.ru_nvcsw;
-    x.ru_nivcsw = l.ru_nivcsw;
+    xnu::rusage x = xlate::rusage_to_xnu(l);
     XNU_TRY(t.write(rusage, &x, sizeof x));
     return SysResult::ok(0);
 }

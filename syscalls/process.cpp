@@ -84,29 +84,6 @@ int check_writable(Thread& t, TraceeAddr p, size_t n) {
     return t.write(p, buf, n);
 }
 
-// Linux's rusage with ru_maxrss in bytes, as XNU counts it (xnu kern_resource.c).
-xnu::rusage rusage_to_xnu(const struct ::rusage& l) {
-    xnu::rusage x{};
-    x.ru_utime.tv_sec = l.ru_utime.tv_sec;
-    x.ru_utime.tv_usec = int32_t(l.ru_utime.tv_usec);
-    x.ru_stime.tv_sec = l.ru_stime.tv_sec;
-    x.ru_stime.tv_usec = int32_t(l.ru_stime.tv_usec);
-    x.ru_maxrss = l.ru_maxrss * 1024;
-    x.ru_ixrss = l.ru_ixrss;
-    x.ru_idrss = l.ru_idrss;
-    x.ru_isrss = l.ru_isrss;
-    x.ru_minflt = l.ru_minflt;
-    x.ru_majflt = l.ru_majflt;
-    x.ru_nswap = l.ru_nswap;
-    x.ru_inblock = l.ru_inblock;
-    x.ru_oublock = l.ru_oublock;
-    x.ru_msgsnd = l.ru_msgsnd;
-    x.ru_msgrcv = l.ru_msgrcv;
-    x.ru_nsignals = l.ru_nsignals;
-    x.ru_nvcsw = l.ru_nvcsw;
-    x.ru_nivcsw = l.ru_nivcsw;
-    return x;
-}
 
 // wait4 as xnu kern_exit.c wait4_nocancel: pid 0 is the caller's group, INT_MIN (whose group would be
 // -INT_MIN) EINVAL; options other than WNOHANG, WUNTRACED and WCONTINUED are ignored, not refused; the resource
@@ -130,7 +107,7 @@ SysResult do_wait4(Thread& t, int32_t pid, TraceeAddr status, int32_t options, T
         struct ::rusage ru {};
         if (!consume_child(t, si, want_ru ? &ru : nullptr)) continue;
         if (want_ru) {
-            xnu::rusage x = rusage_to_xnu(ru);
+            xnu::rusage x = xlate::rusage_to_xnu(ru);
             XNU_TRY(t.write(rusage, &x, sizeof x));
         }
         return SysResult::ok(uint64_t(si.si_pid));

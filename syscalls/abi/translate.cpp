@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
 
@@ -1202,6 +1203,29 @@ bool mapflags_to_linux(int xnu_flags, int* linux_flags) noexcept {
 bool atflags_to_linux(int xnu_flags, int* linux_flags) noexcept {
     if (xnu_flags & kAtFlagsUnsupported) return false;
     return map_flags_to_host(xnu_flags, kAtFlags, linux_flags);
+}
+
+xnu::rusage rusage_to_xnu(const struct ::rusage& l) noexcept {
+    xnu::rusage x{};
+    x.ru_utime.tv_sec = l.ru_utime.tv_sec;
+    x.ru_utime.tv_usec = int32_t(l.ru_utime.tv_usec);
+    x.ru_stime.tv_sec = l.ru_stime.tv_sec;
+    x.ru_stime.tv_usec = int32_t(l.ru_stime.tv_usec);
+    x.ru_maxrss = l.ru_maxrss * 1024;
+    x.ru_ixrss = l.ru_ixrss;
+    x.ru_idrss = l.ru_idrss;
+    x.ru_isrss = l.ru_isrss;
+    x.ru_minflt = l.ru_minflt;
+    x.ru_majflt = l.ru_majflt;
+    x.ru_nswap = l.ru_nswap;
+    x.ru_inblock = l.ru_inblock;
+    x.ru_oublock = l.ru_oublock;
+    x.ru_msgsnd = l.ru_msgsnd;
+    x.ru_msgrcv = l.ru_msgrcv;
+    x.ru_nsignals = l.ru_nsignals;
+    x.ru_nvcsw = l.ru_nvcsw;
+    x.ru_nivcsw = l.ru_nivcsw;
+    return x;
 }
 
 void stat_to_xnu(const struct ::stat& in, xnu::stat64& out) noexcept {

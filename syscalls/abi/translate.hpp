@@ -14,6 +14,7 @@
 // Host (Linux/glibc) types, defined by <sys/stat.h> and <termios.h>. Only translate.cpp needs their bodies.
 struct stat;
 struct termios;
+struct rusage;
 
 namespace xlate {
 
@@ -65,6 +66,8 @@ bool atflags_to_linux(int xnu_flags, int* linux_flags) noexcept;
 // statx() STATX_BTIME should overwrite it. st_flags and st_gen are 0; st_nlink saturates at 0xffff;
 // devices are re-encoded as XNU's 8-bit major / 24-bit minor.
 void stat_to_xnu(const struct ::stat& in, xnu::stat64& out) noexcept;
+// Same layout as Linux's but ru_maxrss in bytes (Linux: KiB; xnu bsd/kern/kern_resource.c).
+xnu::rusage rusage_to_xnu(const struct ::rusage& in) noexcept;
 // Legacy 32-bit-inode layout (syscalls 188-190): as above, the inode number truncated to 32 bits.
 void stat_to_xnu_old(const struct ::stat& in, xnu::stat& out) noexcept;
 
