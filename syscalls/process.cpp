@@ -503,7 +503,12 @@ SysResult do_execve(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr env
 SysResult sys_fork(Thread& t) {
     int64_t r = t.sys(SYS_clone, {SIGCHLD, 0, 0, 0, 0});
     if (r < 0) return from_linux(r);  // EAGAIN (process limit), ENOMEM
-    if (r > 0) return SysResult::ok2(uint64_t(r), 0);
+    if (r > 0) {
+        char text[64];
+        snprintf(text, sizeof text, "fork: child %lld", static_cast<long long>(r));
+        trace_event(&t, text);
+        return SysResult::ok2(uint64_t(r), 0);
+    }
     // The child. Only the in-process backend gets here: under ptrace this code runs in the supervisor, and
     // the supervisor sets up the child's registers itself.
     int pid = int(t.sys(SYS_getpid));

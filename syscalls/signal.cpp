@@ -6,6 +6,7 @@
 #include <sys/random.h>
 
 #include "abi/xnu_signal.hpp"
+#include "trace.hpp"
 
 namespace xnu_sys {
 namespace {
@@ -259,6 +260,14 @@ bool deliver_signal(Thread& t, const SignalEvent& ev) {
         return true;
     }
 
+    if (tracer::g_runtime.trace_fd >= 0) {
+        char text[160];
+        snprintf(text, sizeof text, "%s (si_code %#x, si_addr %#llx) delivered to handler %#llx%s",
+                 xlate::xnu_signal_name(ev.sig) ? xlate::xnu_signal_name(ev.sig) : "signal", ev.code,
+                 static_cast<unsigned long long>(si.addr), static_cast<unsigned long long>(act.handler),
+                 ts.onstack && !oonstack ? " on the alternate stack" : "");
+        trace_event(&t, text);
+    }
     r.rip = act.tramp;
     r.rsp = fp;
     r.rflags = 0x202;
