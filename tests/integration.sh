@@ -117,6 +117,10 @@ if [ "$(id -u)" -eq 0 ] && { [ -e /proc/sys/fs/binfmt_misc/register ] || mount -
         "cd $tmp && mkfifo fifo && { ./cat < fifo & pid=\$!; exec 3>fifo; sleep 0.3; kill -TERM \$pid; wait \$pid; [ \$? -eq 143 ]; }"
     check "a fat Mach-O runs as ./prog" bash -c "[ ! -e $tmp/hello-fat ] || (cd $tmp && ./hello-fat | grep -q Hello)"
     check "a Java class file is not claimed (Exec format error, 126)" bash -c "cd $tmp && ./Hello.class 2>/dev/null; [ \$? -eq 126 ]"
+    printf 'one\ntwo\n' > "$tmp/in.txt"
+    check "a Mach-O runs /bin/sh -c './cat < in | ./cat > out': the pipeline works and both Mach-O cats are traced" bash -c \
+        "cd $tmp && $(pwd)/$M --trace=$tmp/pipe.txt run $(pwd)/$C/execv /bin/sh -c './cat < in.txt | ./cat > out.txt' && cmp in.txt out.txt && \
+         [ \$(grep -c -- '--- exec ./cat' $tmp/pipe.txt) -eq 2 ] && grep -q 'read(0' $tmp/pipe.txt"
     check "binfmt install --systemd writes a binfmt.d file" bash -c "$M binfmt install --systemd=$tmp/macrun.conf >/dev/null && grep -c '^:macrun-' $tmp/macrun.conf | grep -qx 3"
     check "binfmt uninstall removes every entry" bash -c "$M binfmt uninstall >/dev/null; ! $M binfmt status >/dev/null && [ ! -e /proc/sys/fs/binfmt_misc/macrun-macho64 ] && [ ! -e build/macrun-binfmt ]"
     check "after uninstall ./hello is no longer runnable" bash -c "cd $tmp && ./hello 2>/dev/null; [ \$? -eq 126 ]"

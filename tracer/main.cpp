@@ -51,6 +51,22 @@ int print_syscalls(bool missing_only) {
     return 0;
 }
 
+// Runs the program with this process's environment. MACRUN_TRACE_FD: a traced Mach-O program started the
+// Linux program that started this macrun (directly, or through binfmt_misc); the variable is macrun's, never
+// the program's.
+int run(loader::ExecOptions& opts) {
+    for (char** e = environ; *e; e++) {
+        if (!strncmp(*e, "MACRUN_TRACE_FD=", 16)) {
+            int fd = atoi(*e + 16);
+            if (opts.trace_fd < 0 && opts.trace_file.empty()) opts.trace_fd = fd;
+            else if (fd > 2 && fd != opts.trace_fd) close(fd);  // tracing elsewhere: not the program's to see
+            continue;
+        }
+        opts.envp.emplace_back(*e);
+    }
+    return loader::exec_macho(opts);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,8 +82,7 @@ int main(int argc, char** argv) {
         }
         opts.path = argv[1];
         for (int k = 2; k < argc; k++) opts.argv.emplace_back(argv[k]);
-        for (char** e = environ; *e; e++) opts.envp.emplace_back(*e);
-        return loader::exec_macho(opts);
+        return run(opts);
     }
     auto parse_option = [&](const char* a) -> int {  // 1 = consumed, 0 = not an option, -1 = error
         if (!strcmp(a, "--trace")) return opts.trace_file = "-", 1;
@@ -130,16 +145,5 @@ int main(int argc, char** argv) {
     }
     opts.path = argv[i];
     for (int k = whole_argv ? i + 1 : i; k < argc; k++) opts.argv.emplace_back(argv[k]);
-    // MACRUN_TRACE_FD: a traced Mach-O program started the Linux program that started this macrun; the
-    // variable is macrun's, never the program's.
-    for (char** e = environ; *e; e++) {
-        if (!strncmp(*e, "MACRUN_TRACE_FD=", 16)) {
-            int fd = atoi(*e + 16);
-            if (opts.trace_fd < 0 && opts.trace_file.empty()) opts.trace_fd = fd;
-            else if (fd > 2 && fd != opts.trace_fd) close(fd);  // tracing elsewhere: not the program's to see
-            continue;
-        }
-        opts.envp.emplace_back(*e);
-    }
-    return loader::exec_macho(opts);
+    return run(opts);
 }
