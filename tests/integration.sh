@@ -56,6 +56,7 @@ done
 for b in inproc ptrace; do
     check "[$b] Ctrl-C in a terminal kills the program with SIGINT" python3 tests/pty_check.py $M $b $C/cat ctrl-c
     check "[$b] Ctrl-Z stops it, SIGCONT resumes it, input intact" python3 tests/pty_check.py $M $b $C/cat ctrl-z
+    check "[$b] on a terminal: window size, termios round trip (TIOCGETA/TIOCSETA), foreground group" python3 tests/pty_check.py $M $b $C/tty tty
 done
 check "[inproc] a raw Linux system call from Mach-O code is ignored as XNU ignores class 0, said once per number" bash -c \
     "$M run $C/linux_syscall 2>$tmp/e >/dev/null && [ \$(grep -c 'made Linux system call' $tmp/e) -eq 2 ]"

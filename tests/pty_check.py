@@ -2,6 +2,7 @@
 """Terminal behaviour of a macOS program under macrun, in a real pseudo-terminal:
   pty_check.py MACRUN BACKEND CAT ctrl-c   Ctrl-C kills the program with SIGINT
   pty_check.py MACRUN BACKEND CAT ctrl-z   Ctrl-Z stops it, SIGCONT resumes it, Ctrl-D ends it
+  pty_check.py MACRUN BACKEND TTY tty      tests/cli/tty's termios and window-size checks pass on a pty
 Exits 0 when the behaviour matches a native program's."""
 import os
 import pty
@@ -83,6 +84,20 @@ def main():
         os.waitpid(shell, 0)
         if not (os.WIFEXITED(st) and os.WEXITSTATUS(st) == 0):
             raise SystemExit(f"after Ctrl-D: wait status {st:#x}, expected exit 0")
+        return
+    if mode == "tty":
+        # The program (tests/cli/tty) checks termios and window size on its terminal, whose size is set here.
+        import fcntl
+        import struct
+        import termios
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(macrun, [macrun, f"--backend={backend}", "run", cat])
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
+        data = read_until(fd, b"termios ok")
+        _, st = os.waitpid(pid, 0)
+        if b"rows=33 cols=101" not in data or not (os.WIFEXITED(st) and os.WEXITSTATUS(st) == 0):
+            raise SystemExit(f"tty program: status {st:#x}, output {data!r}")
         return
     raise SystemExit(f"unknown mode {mode}")
 
