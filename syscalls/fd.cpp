@@ -1,6 +1,8 @@
 // Descriptor operations: dup, dup2, pipe, fcntl.
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 
 #include "common.hpp"
 
@@ -230,6 +232,31 @@ SysResult sys_pipe(Thread& t) {
     int64_t r = t.sys(SYS_pipe2, {out(fds, sizeof fds), 0});
     if (r < 0) return from_linux(r);
     return SysResult::ok2(uint64_t(fds[0]), uint64_t(fds[1]));
+}
+
+/// flock implements XNU BSD flock(2) (131) with xnu sys_flock's reading of `how`: LOCK_UN wins, then LOCK_EX,
+/// then LOCK_SH, other bits are ignored, and none of the three is EBADF (Linux says EINVAL, and refuses
+/// LOCK_SH|LOCK_EX). Only vnodes take locks: a pipe or socket is ENOTSUP (fp_getfvp), where Linux would lock it.
+SysResult sys_flock(Thread& t, int32_t fd, int32_t how) {
+    if (hidden_fd(fd) || t.sys(SYS_fcntl, {fd, F_GETFD}) < 0) return SysResult::error(xnu::XNU_EBADF);
+    if (!is_vnode_fd(t, fd)) return SysResult::error(xnu::XNU_ENOTSUP);
+    int op;
+    if (how & xnu::XNU_LOCK_UN) op = LOCK_UN;
+    else if (how & xnu::XNU_LOCK_EX) op = LOCK_EX;
+    else if (how & xnu::XNU_LOCK_SH) op = LOCK_SH;
+    else return SysResult::error(xnu::XNU_EBADF);
+    if (op != LOCK_UN && (how & xnu::XNU_LOCK_NB)) op |= LOCK_NB;
+    int64_t r = t.sys(SYS_flock, {fd, op});
+    return r < 0 ? from_linux(r) : SysResult::ok(0);
+}
+
+/// getdtablesize implements XNU BSD getdtablesize(2) (89): the descriptor limit (RLIMIT_NOFILE's soft value,
+/// xnu proc_limitgetcur_nofile), at most INT_MAX.
+SysResult sys_getdtablesize(Thread& t) {
+    struct { uint64_t cur, max; } lim{};
+    int64_t r = t.sys(SYS_prlimit64, {0, RLIMIT_NOFILE, nullptr, out(lim)});
+    if (r < 0) return from_linux(r);
+    return SysResult::ok(lim.cur > uint64_t(INT32_MAX) ? uint64_t(INT32_MAX) : lim.cur);
 }
 
 /// fcntl implements XNU BSD fcntl(2) (92) for the commands macOS programs use.

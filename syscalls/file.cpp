@@ -391,18 +391,26 @@ SysResult sys_ftruncate(Thread& t, int32_t fd, int64_t length) {
 SysResult sys_fsync(Thread& t, int32_t fd) { return do_fsync(t, fd); }
 SysResult sys_fsync_nocancel(Thread& t, int32_t fd) { return do_fsync(t, fd); }
 
-/// link implements XNU BSD link(2) (9).
-SysResult sys_link(Thread& t, TraceeAddr path, TraceeAddr link) {
-    return two_paths(t, path, link, [&](Path& a, Path& b) {
-        return t.sys(SYS_linkat, {kLinuxAtFdcwd, in_path(a), kLinuxAtFdcwd, in_path(b), 0});
-    });
+/// fdatasync implements XNU BSD fdatasync(2) (187): fsync_common with MNT_DWAIT, so the same descriptor
+/// checks as fsync (ENOTSUP for a pipe or socket).
+SysResult sys_fdatasync(Thread& t, int32_t fd) {
+    if (hidden_fd(fd)) return SysResult::error(xnu::XNU_EBADF);
+    int64_t r = t.sys(SYS_fdatasync, {fd});
+    if (r == -EINVAL && !is_vnode_fd(t, fd)) return SysResult::error(xnu::XNU_ENOTSUP);
+    return from_linux(r);
 }
 
-/// symlink implements XNU BSD symlink(2) (57): the target text may be anything but must be readable.
+/// link implements XNU BSD link(2) (9): linkat(AT_FDCWD, path, AT_FDCWD, link, AT_SYMLINK_FOLLOW), as xnu
+/// link() calls linkat_internal: a symlink source is followed (Linux's link links the symlink itself), and
+/// the source is looked up before the new name is read.
+SysResult sys_link(Thread& t, TraceeAddr path, TraceeAddr link) {
+    return sys_linkat(t, xnu::XNU_AT_FDCWD, path, xnu::XNU_AT_FDCWD, link, xnu::XNU_AT_SYMLINK_FOLLOW);
+}
+
+/// symlink implements XNU BSD symlink(2) (57): symlinkat relative to AT_FDCWD (xnu symlinkat_internal); the
+/// target text may be anything but must be readable.
 SysResult sys_symlink(Thread& t, TraceeAddr target, TraceeAddr link) {
-    return two_paths(t, target, link, [&](Path& a, Path& b) {
-        return t.sys(SYS_symlinkat, {in_path(a), kLinuxAtFdcwd, in_path(b)});
-    });
+    return sys_symlinkat(t, target, xnu::XNU_AT_FDCWD, link);
 }
 
 /// rename implements XNU BSD rename(2) (128).

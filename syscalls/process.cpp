@@ -1,4 +1,4 @@
-// Processes: fork, wait4/waitid, execve, process groups and sessions.
+// Processes: fork, wait4/waitid, execve, process groups and sessions (posix_spawn: spawn.cpp).
 #include <climits>
 #include <cstdlib>
 #include <csignal>
@@ -14,6 +14,11 @@
 #include "tracer/inproc_fork.hpp"
 
 namespace xnu_sys {
+
+// Shared with posix_spawn (spawn.cpp, which declares them too).
+using ExecHook = int (*)(Thread& t, void* ctx);
+SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr envp, ExecHook hook, void* hook_ctx);
+
 namespace {
 
 // wait4/waitid option bits (xnu bsd/sys/wait.h) and idtype_t values (P_ALL, P_PID, P_PGID: the same as Linux's).
@@ -390,7 +395,13 @@ class ArgBlock {
     uint64_t block_ = 0, block_len_ = 0;
 };
 
-SysResult do_execve(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr envp) {
+}  // namespace
+
+// execve's whole path: XNU's checks in XNU's order, then the Linux execve. `hook`, when given, runs once every
+// check has passed and the new image's arguments are in place, just before the Linux execve: posix_spawn
+// applies there what XNU applies after image activation (process group, session, signal state); an errno it
+// returns fails the call.
+SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr envp, ExecHook hook, void* hook_ctx) {
     // exec_save_path copies the path in first (EFAULT, ENAMETOOLONG); namei refuses "" (ENOENT).
     Path path;
     XNU_TRY(read_path(t, fname, path));
@@ -468,6 +479,12 @@ SysResult do_execve(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr env
     }
     uint64_t argv_addr = 0, envp_addr = 0, exe_addr = 0;
     XNU_TRY(args.emit(t, pre, npre, argc, pre_env, npre_env, exe, &argv_addr, &envp_addr, &exe_addr));
+    if (hook) {
+        if (int e = hook(t, hook_ctx)) {
+            args.release(t);
+            return SysResult::error(e);
+        }
+    }
 
     if (trace_fd >= 0) {
         t.sys(SYS_fcntl, {trace_fd, F_SETFD, 0});
@@ -495,8 +512,6 @@ SysResult do_execve(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr env
     args.release(t);
     return from_linux(r);
 }
-
-}  // namespace
 
 /// fork implements XNU BSD fork(2) (2): the parent gets the child's pid and rdx 0; the child gets its own pid
 /// and rdx 1 (xnu osfmk/i386/bsd_i386.c thread_set_child), which libsyscall's __fork turns into 0.
@@ -537,7 +552,7 @@ SysResult sys_waitid_nocancel(Thread& t, int32_t idtype, int32_t id, TraceeAddr 
 
 /// execve implements XNU BSD execve(2) (59): a Mach-O runs under a new macrun, a Linux program natively.
 SysResult sys_execve(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr envp) {
-    return do_execve(t, fname, argp, envp);
+    return exec_image(t, fname, argp, envp, nullptr, nullptr);
 }
 
 /// getpgrp implements XNU BSD getpgrp(2) (81).

@@ -1,6 +1,7 @@
 // File status: stat64/lstat64/fstat64/fstatat64 (the $INODE64 layout) and the legacy stat/lstat/fstat.
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "common.hpp"
 
@@ -10,10 +11,50 @@ namespace {
 
 constexpr int kLinuxAtSymlinkNofollow = 0x100, kLinuxAtEmptyPath = 0x1000;
 
-// Runs newfstatat(2) in the tracee into a local struct stat.
-int64_t linux_stat(Thread& t, int dirfd, const char* path, int flags, struct ::stat& st) {
-    return t.sys(SYS_newfstatat, {dirfd, in(path, strlen(path) + 1), out(&st, sizeof st), flags});
+// What statx(2) knows beyond struct stat: the file flags chflags sets (immutable, append, nodump) and the
+// birth time where the file system keeps one.
+struct StatExtra {
+    uint32_t xnu_flags = 0;
+    bool has_btime = false;
+    struct ::timespec btime{};
+};
+
+// Runs statx(2) in the tracee and returns its answer as a struct stat plus the extra fields.
+int64_t linux_stat(Thread& t, int dirfd, const char* path, int flags, struct ::stat& st, StatExtra& extra) {
+    struct ::statx sx;
+    int64_t r = t.sys(SYS_statx, {dirfd, in(path, strlen(path) + 1), flags, STATX_BASIC_STATS | STATX_BTIME,
+                                  out(&sx, sizeof sx)});
+    if (r < 0) return r;
+    st = {};
+    st.st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+    st.st_ino = sx.stx_ino;
+    st.st_nlink = sx.stx_nlink;
+    st.st_mode = sx.stx_mode;
+    st.st_uid = sx.stx_uid;
+    st.st_gid = sx.stx_gid;
+    st.st_rdev = makedev(sx.stx_rdev_major, sx.stx_rdev_minor);
+    st.st_size = int64_t(sx.stx_size);
+    st.st_blksize = sx.stx_blksize;
+    st.st_blocks = int64_t(sx.stx_blocks);
+    st.st_atim = {sx.stx_atime.tv_sec, sx.stx_atime.tv_nsec};
+    st.st_mtim = {sx.stx_mtime.tv_sec, sx.stx_mtime.tv_nsec};
+    st.st_ctim = {sx.stx_ctime.tv_sec, sx.stx_ctime.tv_nsec};
+    extra.xnu_flags = xlate::statx_attributes_to_xnu(sx.stx_attributes & sx.stx_attributes_mask);
+    extra.has_btime = sx.stx_mask & STATX_BTIME;
+    extra.btime = {sx.stx_btime.tv_sec, sx.stx_btime.tv_nsec};
+    return r;
 }
+
+// The birth time XNU reports: never after the modification time, because setting an earlier mtime pulls the
+// creation date back on HFS+ and APFS. Without a Linux birth time the translation's estimate stays.
+void set_birthtime(const StatExtra& e, const struct ::stat& st, xnu::stat64& x) {
+    if (!e.has_btime) return;
+    bool before = e.btime.tv_sec < st.st_mtim.tv_sec ||
+                  (e.btime.tv_sec == st.st_mtim.tv_sec && e.btime.tv_nsec < st.st_mtim.tv_nsec);
+    const struct ::timespec& b = before ? e.btime : st.st_mtim;
+    x.st_birthtimespec = {b.tv_sec, b.tv_nsec};
+}
+void set_birthtime(const StatExtra&, const struct ::stat&, xnu::stat&) {}  // the old layout has no birth time
 
 // A pipe as XNU's pipe_stat describes it (xnu bsd/kern/sys_pipe.c): mode S_IFIFO | 0660 and st_size the
 // bytes waiting in it, seen from either end. Linux reports mode 0600 and size 0. Named FIFOs are vnodes and
@@ -30,20 +71,23 @@ void pipe_stat(Thread& t, int fd, struct ::stat& st) {
 template <typename Xnu, typename Convert>
 SysResult stat_common(Thread& t, int dirfd, TraceeAddr path, int lflags, TraceeAddr ub, Convert convert) {
     struct ::stat st;
+    StatExtra extra;
     int64_t r;
     if (path.null() && (lflags & kLinuxAtEmptyPath)) {
         if (hidden_fd(dirfd)) return SysResult::error(xnu::XNU_EBADF);
-        r = linux_stat(t, dirfd, "", lflags, st);
+        r = linux_stat(t, dirfd, "", lflags, st, extra);
         if (r == 0) pipe_stat(t, dirfd, st);
     } else {
         Path p;
         XNU_TRY(read_at_path(t, dirfd, path, p));
-        r = linux_stat(t, linux_dirfd(dirfd), p.s, lflags, st);
+        r = linux_stat(t, linux_dirfd(dirfd), p.s, lflags, st, extra);
         if (r < 0) return at_result(t, dirfd, p, r);
     }
     if (r < 0) return from_linux(r);
     Xnu x{};
     convert(st, x);
+    x.st_flags = extra.xnu_flags;
+    set_birthtime(extra, st, x);
     XNU_TRY(t.write(ub, &x, sizeof x));
     return SysResult::ok(0);
 }

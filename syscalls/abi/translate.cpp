@@ -1353,4 +1353,24 @@ const char* ioctl_name(unsigned long xnu_request) noexcept {
     return nullptr;
 }
 
+// ---- file flags --------------------------------------------------------------------------------------------
+// linux/fs.h FS_*_FL and linux/stat.h STATX_ATTR_* (the statx attribute bits reuse the FS_*_FL values for
+// these three).
+namespace {
+constexpr std::uint32_t kFsImmutableFl = 0x00000010, kFsAppendFl = 0x00000020, kFsNodumpFl = 0x00000040;
+static_assert(kLinuxFsFlagsMapped == (kFsImmutableFl | kFsAppendFl | kFsNodumpFl));
+}  // namespace
+
+std::uint32_t fsflags_to_xnu(std::uint32_t f) noexcept {
+    return (f & kFsNodumpFl ? XNU_UF_NODUMP : 0) | (f & kFsImmutableFl ? XNU_UF_IMMUTABLE : 0) |
+           (f & kFsAppendFl ? XNU_UF_APPEND : 0);
+}
+
+std::uint32_t statx_attributes_to_xnu(std::uint64_t a) noexcept { return fsflags_to_xnu(static_cast<std::uint32_t>(a)); }
+
+std::uint32_t xnu_flags_to_fsflags(std::uint32_t x) noexcept {
+    return (x & XNU_UF_NODUMP ? kFsNodumpFl : 0) | (x & (XNU_UF_IMMUTABLE | XNU_SF_IMMUTABLE) ? kFsImmutableFl : 0) |
+           (x & (XNU_UF_APPEND | XNU_SF_APPEND) ? kFsAppendFl : 0);
+}
+
 }  // namespace xlate

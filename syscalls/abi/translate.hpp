@@ -92,4 +92,20 @@ int format_mode(int xnu_mode, char* buf, std::size_t len) noexcept;      // "064
 const char* fcntl_cmd_name(int xnu_cmd) noexcept;
 const char* ioctl_name(unsigned long xnu_request) noexcept;
 
+// ---- file flags (chflags, st_flags) ----------------------------------------------------------------------
+// Linux has three inode flags with a BSD counterpart: FS_NODUMP_FL (UF_NODUMP), FS_IMMUTABLE_FL and
+// FS_APPEND_FL. Linux's immutable and append flags need CAP_LINUX_IMMUTABLE to change, as the SF_ flags need
+// the superuser; UF_IMMUTABLE/UF_APPEND and SF_IMMUTABLE/SF_APPEND both set them. Read back they are reported
+// as UF_IMMUTABLE/UF_APPEND (the Finder's "locked"), so a program that sets and later clears uchg sees its own
+// flag. Other BSD flags (UF_HIDDEN, SF_ARCHIVED, ...) have no Linux equivalent.
+constexpr std::uint32_t kMappableFileFlags = xnu::XNU_UF_NODUMP | xnu::XNU_UF_IMMUTABLE | xnu::XNU_UF_APPEND |
+                                             xnu::XNU_SF_IMMUTABLE | xnu::XNU_SF_APPEND;
+// Linux FS_IOC_GETFLAGS bits -> st_flags.
+std::uint32_t fsflags_to_xnu(std::uint32_t linux_fs_flags) noexcept;
+// statx stx_attributes -> st_flags (the same three flags, as statx reports them without opening the file).
+std::uint32_t statx_attributes_to_xnu(std::uint64_t stx_attributes) noexcept;
+// st_flags -> the Linux FS_IOC_SETFLAGS bits among FS_NODUMP_FL | FS_IMMUTABLE_FL | FS_APPEND_FL.
+std::uint32_t xnu_flags_to_fsflags(std::uint32_t xnu_flags) noexcept;
+constexpr std::uint32_t kLinuxFsFlagsMapped = 0x00000010 | 0x00000020 | 0x00000040;  // IMMUTABLE | APPEND | NODUMP
+
 }  // namespace xlate

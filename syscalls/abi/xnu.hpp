@@ -1817,4 +1817,206 @@ constexpr std::uint32_t XNU_CS_SIGNED = 0x20000000;
 constexpr std::uint32_t XNU_CS_DEV_CODE = 0x40000000;
 constexpr std::uint32_t XNU_CS_DATAVAULT_CONTROLLER = 0x80000000;
 
+// ---------------------------------------------------------------------------------------------------------
+// File system calls: file flags, utimensat, statfs, pathconf, setattrlist (xnu bsd/sys/stat.h,
+// bsd/sys/mount.h, bsd/sys/unistd.h, bsd/sys/syslimits.h, bsd/sys/attr.h, bsd/sys/attr_private.h,
+// bsd/sys/kauth.h)
+// ---------------------------------------------------------------------------------------------------------
+constexpr int XNU_ALLPERMS = 07777;     // mode bits chmod/mknod/mkfifo keep (S_ISUID|S_ISGID|S_ISTXT|0777)
+constexpr int XNU_ACCESSPERMS = 0777;   // mode bits mkdir/symlink keep
+
+// st_flags bits not listed with stat above
+constexpr std::uint32_t XNU_UF_SETTABLE = 0x0000ffff;  // the owner may change these
+constexpr std::uint32_t XNU_UF_OPAQUE = 0x00000008;
+constexpr std::uint32_t XNU_UF_COMPRESSED = 0x00000020;
+constexpr std::uint32_t XNU_UF_TRACKED = 0x00000040;
+constexpr std::uint32_t XNU_UF_DATAVAULT = 0x00000080;
+constexpr std::uint32_t XNU_SF_SETTABLE = 0x3fff0000;  // only the superuser may change these
+constexpr std::uint32_t XNU_SF_SYNTHETIC = 0xc0000000; // read-only; chflags drops them (vnode_authattr)
+constexpr std::uint32_t XNU_SF_ARCHIVED = 0x00010000;
+constexpr std::uint32_t XNU_SF_RESTRICTED = 0x00080000;
+constexpr std::uint32_t XNU_SF_NOUNLINK = 0x00100000;
+constexpr std::uint32_t XNU_SF_FIRMLINK = 0x00800000;
+constexpr std::uint32_t XNU_SF_DATALESS = 0x40000000;
+
+// utimensat/futimens special tv_nsec values. libc resolves them before it calls setattrlistat/fsetattrlist
+// (xnu libsyscall/wrappers/utimensat.c), so the kernel never sees them. Linux uses (1 << 30) - 1 and - 2.
+constexpr long XNU_UTIME_NOW = -1;
+constexpr long XNU_UTIME_OMIT = -2;
+
+// Limits pathconf reports (bsd/sys/syslimits.h) and the POSIX option values it answers with.
+constexpr int XNU_LINK_MAX = 32767;
+constexpr int XNU_MAX_CANON = 1024;
+constexpr int XNU_MAX_INPUT = 1024;
+constexpr int XNU_NAME_MAX = 255;
+constexpr int XNU_PIPE_BUF = 512;
+constexpr int XNU_POSIX_VERSION_200112 = 200112;  // _POSIX_CHOWN_RESTRICTED, _POSIX_NO_TRUNC
+
+// pathconf/fpathconf names (bsd/sys/unistd.h)
+constexpr int XNU_PC_LINK_MAX = 1;
+constexpr int XNU_PC_MAX_CANON = 2;
+constexpr int XNU_PC_MAX_INPUT = 3;
+constexpr int XNU_PC_NAME_MAX = 4;
+constexpr int XNU_PC_PATH_MAX = 5;
+constexpr int XNU_PC_PIPE_BUF = 6;
+constexpr int XNU_PC_CHOWN_RESTRICTED = 7;
+constexpr int XNU_PC_NO_TRUNC = 8;
+constexpr int XNU_PC_VDISABLE = 9;
+constexpr int XNU_PC_NAME_CHARS_MAX = 10;
+constexpr int XNU_PC_CASE_SENSITIVE = 11;
+constexpr int XNU_PC_CASE_PRESERVING = 12;
+constexpr int XNU_PC_EXTENDED_SECURITY_NP = 13;
+constexpr int XNU_PC_AUTH_OPAQUE_NP = 14;
+constexpr int XNU_PC_2_SYMLINKS = 15;
+constexpr int XNU_PC_ALLOC_SIZE_MIN = 16;
+constexpr int XNU_PC_ASYNC_IO = 17;
+constexpr int XNU_PC_FILESIZEBITS = 18;
+constexpr int XNU_PC_PRIO_IO = 19;
+constexpr int XNU_PC_REC_INCR_XFER_SIZE = 20;
+constexpr int XNU_PC_REC_MAX_XFER_SIZE = 21;
+constexpr int XNU_PC_REC_MIN_XFER_SIZE = 22;
+constexpr int XNU_PC_REC_XFER_ALIGN = 23;
+constexpr int XNU_PC_SYMLINK_MAX = 24;
+constexpr int XNU_PC_SYNC_IO = 25;
+constexpr int XNU_PC_XATTR_SIZE_BITS = 26;
+constexpr int XNU_PC_MIN_HOLE_SIZE = 27;
+
+// Mount flags in f_flags (bsd/sys/mount.h; MNT_VISFLAGMASK bits) and getfsstat's wait modes.
+constexpr std::uint32_t XNU_MNT_RDONLY = 0x00000001;
+constexpr std::uint32_t XNU_MNT_SYNCHRONOUS = 0x00000002;
+constexpr std::uint32_t XNU_MNT_NOEXEC = 0x00000004;
+constexpr std::uint32_t XNU_MNT_NOSUID = 0x00000008;
+constexpr std::uint32_t XNU_MNT_NODEV = 0x00000010;
+constexpr std::uint32_t XNU_MNT_UNION = 0x00000020;
+constexpr std::uint32_t XNU_MNT_ASYNC = 0x00000040;
+constexpr std::uint32_t XNU_MNT_CPROTECT = 0x00000080;
+constexpr std::uint32_t XNU_MNT_EXPORTED = 0x00000100;
+constexpr std::uint32_t XNU_MNT_REMOVABLE = 0x00000200;
+constexpr std::uint32_t XNU_MNT_QUARANTINE = 0x00000400;
+constexpr std::uint32_t XNU_MNT_LOCAL = 0x00001000;
+constexpr std::uint32_t XNU_MNT_QUOTA = 0x00002000;
+constexpr std::uint32_t XNU_MNT_ROOTFS = 0x00004000;
+constexpr std::uint32_t XNU_MNT_DOVOLFS = 0x00008000;
+constexpr std::uint32_t XNU_MNT_DONTBROWSE = 0x00100000;
+constexpr std::uint32_t XNU_MNT_IGNORE_OWNERSHIP = 0x00200000;
+constexpr std::uint32_t XNU_MNT_AUTOMOUNTED = 0x00400000;
+constexpr std::uint32_t XNU_MNT_JOURNALED = 0x00800000;
+constexpr std::uint32_t XNU_MNT_NOUSERXATTR = 0x01000000;
+constexpr std::uint32_t XNU_MNT_DEFWRITE = 0x02000000;
+constexpr std::uint32_t XNU_MNT_MULTILABEL = 0x04000000;
+constexpr std::uint32_t XNU_MNT_NOFOLLOW = 0x08000000;
+constexpr std::uint32_t XNU_MNT_NOATIME = 0x10000000;
+constexpr std::uint32_t XNU_MNT_SNAPSHOT = 0x40000000;
+constexpr std::uint32_t XNU_MNT_STRICTATIME = 0x80000000;
+constexpr int XNU_MNT_WAIT = 1;
+constexpr int XNU_MNT_NOWAIT = 2;
+constexpr int XNU_MNT_DWAIT = 4;
+constexpr int XNU_MFSTYPENAMELEN = 16;  // f_fstypename, NUL included
+
+struct fsid {
+    std::int32_t val[2];
+};
+static_assert(sizeof(fsid) == 8);
+
+// struct statfs with __DARWIN_64_BIT_INO_T (every x86_64 program's statfs$INODE64) and struct statfs64:
+// the one layout of statfs64/fstatfs64/getfsstat64 (345-347). Checked against the macOS 13 SDK header.
+struct statfs64 {
+    std::uint32_t f_bsize;   // fundamental block size: the unit of f_blocks
+    std::int32_t f_iosize;   // optimal transfer size
+    std::uint64_t f_blocks;
+    std::uint64_t f_bfree;
+    std::uint64_t f_bavail;
+    std::uint64_t f_files;
+    std::uint64_t f_ffree;
+    fsid f_fsid;
+    uid_t f_owner;
+    std::uint32_t f_type;
+    std::uint32_t f_flags;
+    std::uint32_t f_fssubtype;
+    char f_fstypename[XNU_MFSTYPENAMELEN];
+    char f_mntonname[XNU_MAXPATHLEN];
+    char f_mntfromname[XNU_MAXPATHLEN];
+    std::uint32_t f_flags_ext;
+    std::uint32_t f_reserved[7];
+};
+static_assert(sizeof(statfs64) == 2168);
+static_assert(offsetof(statfs64, f_bsize) == 0);
+static_assert(offsetof(statfs64, f_iosize) == 4);
+static_assert(offsetof(statfs64, f_blocks) == 8);
+static_assert(offsetof(statfs64, f_bfree) == 16);
+static_assert(offsetof(statfs64, f_bavail) == 24);
+static_assert(offsetof(statfs64, f_files) == 32);
+static_assert(offsetof(statfs64, f_ffree) == 40);
+static_assert(offsetof(statfs64, f_fsid) == 48);
+static_assert(offsetof(statfs64, f_owner) == 56);
+static_assert(offsetof(statfs64, f_type) == 60);
+static_assert(offsetof(statfs64, f_flags) == 64);
+static_assert(offsetof(statfs64, f_fssubtype) == 68);
+static_assert(offsetof(statfs64, f_fstypename) == 72);
+static_assert(offsetof(statfs64, f_mntonname) == 88);
+static_assert(offsetof(statfs64, f_mntfromname) == 1112);
+static_assert(offsetof(statfs64, f_flags_ext) == 2136);
+static_assert(offsetof(statfs64, f_reserved) == 2140);
+
+// setattrlist/fsetattrlist/setattrlistat (221, 229, 524): the calls behind libc's utimensat, futimens,
+// lchmod and lchflags.
+constexpr int XNU_ATTR_BIT_MAP_COUNT = 5;
+constexpr std::size_t XNU_ATTR_MAX_BUFFER = 8192;
+constexpr std::uint32_t XNU_ATTR_CMN_SCRIPT = 0x00000100;
+constexpr std::uint32_t XNU_ATTR_CMN_CRTIME = 0x00000200;
+constexpr std::uint32_t XNU_ATTR_CMN_MODTIME = 0x00000400;
+constexpr std::uint32_t XNU_ATTR_CMN_CHGTIME = 0x00000800;
+constexpr std::uint32_t XNU_ATTR_CMN_ACCTIME = 0x00001000;
+constexpr std::uint32_t XNU_ATTR_CMN_BKUPTIME = 0x00002000;
+constexpr std::uint32_t XNU_ATTR_CMN_FNDRINFO = 0x00004000;
+constexpr std::uint32_t XNU_ATTR_CMN_OWNERID = 0x00008000;
+constexpr std::uint32_t XNU_ATTR_CMN_GRPID = 0x00010000;
+constexpr std::uint32_t XNU_ATTR_CMN_ACCESSMASK = 0x00020000;
+constexpr std::uint32_t XNU_ATTR_CMN_FLAGS = 0x00040000;
+constexpr std::uint32_t XNU_ATTR_CMN_EXTENDED_SECURITY = 0x00400000;
+constexpr std::uint32_t XNU_ATTR_CMN_UUID = 0x00800000;
+constexpr std::uint32_t XNU_ATTR_CMN_GRPUUID = 0x01000000;
+constexpr std::uint32_t XNU_ATTR_CMN_ADDEDTIME = 0x10000000;
+constexpr std::uint32_t XNU_ATTR_CMN_DATA_PROTECT_FLAGS = 0x40000000;
+constexpr std::uint32_t XNU_ATTR_CMN_SETMASK = 0x51c7ff00;
+constexpr std::uint32_t XNU_ATTR_CMN_VOLSETMASK = 0x00006700;
+constexpr std::uint32_t XNU_ATTR_VOL_NAME = 0x00002000;
+constexpr std::uint32_t XNU_ATTR_VOL_INFO = 0x80000000;
+constexpr std::uint32_t XNU_ATTR_VOL_SETMASK = 0x80002000;
+constexpr std::uint32_t XNU_ATTR_DIR_SETMASK = 0x00000000;
+constexpr std::uint32_t XNU_ATTR_FILE_DEVTYPE = 0x00000020;
+constexpr std::uint32_t XNU_ATTR_FILE_SETMASK = 0x00000020;
+constexpr std::uint32_t XNU_ATTR_FORK_SETMASK = 0x00000000;
+constexpr std::uint64_t XNU_FSOPT_NOFOLLOW = 0x00000001;
+constexpr std::uint64_t XNU_FSOPT_UTIMES_NULL = 0x00000400;  // private: utimensat with both UTIME_NOW
+constexpr std::uint64_t XNU_FSOPT_NOFOLLOW_ANY = 0x00000800;
+
+struct attrlist {
+    std::uint16_t bitmapcount;  // must be ATTR_BIT_MAP_COUNT
+    std::uint16_t reserved;
+    std::uint32_t commonattr;
+    std::uint32_t volattr;
+    std::uint32_t dirattr;
+    std::uint32_t fileattr;
+    std::uint32_t forkattr;
+};
+static_assert(sizeof(attrlist) == 24);
+static_assert(offsetof(attrlist, commonattr) == 4);
+static_assert(offsetof(attrlist, forkattr) == 20);
+
+struct attrreference {
+    std::int32_t attr_dataoffset;  // from the attrreference itself
+    std::uint32_t attr_length;
+};
+static_assert(sizeof(attrreference) == 8);
+
+// ATTR_CMN_EXTENDED_SECURITY carries a kauth_filesec: magic, owner and group GUIDs, then an ACL header
+// (entry count, flags) and 24-byte entries.
+constexpr std::uint32_t XNU_KAUTH_FILESEC_MAGIC = 0x012cc16d;
+constexpr std::uint32_t XNU_KAUTH_FILESEC_NOACL = 0xffffffff;
+constexpr std::uint32_t XNU_KAUTH_ACL_MAX_ENTRIES = 128;
+constexpr std::size_t XNU_KAUTH_FILESEC_HEADER = 44;  // KAUTH_FILESEC_SIZE(0)
+constexpr std::size_t XNU_KAUTH_ACE_SIZE = 24;
+constexpr std::size_t XNU_KAUTH_FILESEC_ENTRYCOUNT_OFFSET = 36;
+
 }  // namespace xnu

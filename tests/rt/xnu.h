@@ -40,6 +40,17 @@ enum {
     X_wait4 = 7, X_execve = 59, X_getpgrp = 81, X_setpgid = 82, X_setsid = 147, X_getpgid = 151, X_waitid = 173,
     X_getsid = 310, X_wait4_nocancel = 400, X_waitid_nocancel = 416,
 };
+/* posix_spawn (its argument blocks: xnu bsd/sys/spawn_internal.h, private, declared by the tests using it). */
+enum { X_posix_spawn = 244 };
+
+/* The rest of the file family. */
+enum {
+    X_mknod = 14, X_chown = 16, X_chflags = 34, X_fchflags = 35, X_sync = 36, X_getdtablesize = 89, X_flock = 131,
+    X_mkfifo = 132, X_utimes = 138, X_futimes = 139, X_fdatasync = 187, X_pathconf = 191, X_fpathconf = 192,
+    X_truncate = 200, X_setattrlist = 221, X_fsetattrlist = 229, X_statfs64 = 345, X_fstatfs64 = 346,
+    X_getfsstat64 = 347, X_lchown = 364, X_fchmodat = 467, X_fchownat = 468, X_linkat = 471, X_readlinkat = 473,
+    X_symlinkat = 474, X_mkdirat = 475, X_setattrlistat = 524, X_mkfifoat = 553, X_mknodat = 554,
+};
 
 struct xres {
     long val;  /* rax */
@@ -129,5 +140,90 @@ int t_done(void);
 
 /* A scratch file name unique to this test, in the current directory. */
 #define TMPNAME(s) s
+
+/* ---- Mach traps (class 1; xnu osfmk/kern/syscall_sw.c). The result is the kern_return_t (or a port name) in
+ * rax; no carry flag. ---- */
+enum {
+    MT_port_allocate = 16, MT_port_deallocate = 18, MT_port_mod_refs = 19, MT_port_move_member = 20,
+    MT_port_insert_right = 21, MT_port_insert_member = 22, MT_port_extract_member = 23, MT_port_construct = 24,
+    MT_port_destruct = 25, MT_mach_reply_port = 26, MT_thread_self = 27, MT_task_self = 28, MT_host_self = 29,
+    MT_mach_msg = 31, MT_mach_msg_overwrite = 32, MT_semaphore_signal = 33, MT_semaphore_signal_all = 34,
+    MT_semaphore_signal_thread = 35, MT_semaphore_wait = 36, MT_semaphore_wait_signal = 37,
+    MT_semaphore_timedwait = 38, MT_semaphore_timedwait_signal = 39, MT_port_get_attributes = 40,
+    MT_port_guard = 41, MT_port_unguard = 42, MT_task_for_pid = 45, MT_pid_for_task = 46, MT_mach_msg2 = 47,
+    MT_swtch_pri = 59, MT_swtch = 60, MT_thread_switch = 61, MT_port_type = 76,
+    MT_port_request_notification = 77, MT_timebase_info = 89, MT_wait_until = 90,
+};
+#define MACH(n, ...) XMACH_PAD_(SYSCALL_CLASS_MACH | MT_##n, __VA_ARGS__, 0, 0, 0, 0, 0, 0)
+#define XMACH_PAD_(nr, a, b, c, d, e, f, ...) \
+    ((int)xsys6((nr), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f)).val)
+#define MACH0(n) ((int)xsys6(SYSCALL_CLASS_MACH | MT_##n, 0, 0, 0, 0, 0, 0).val)
+
+/* A Mach trap with 7 or 8 arguments: the 7th and 8th on the stack, above the return address, where
+ * libsystem_kernel's stubs leave them (mach_msg_trap, mach_msg2_trap). */
+static inline long xmach8(long n, long a, long b, long c, long d, long e, long f, long g, long h) {
+    register long r10 __asm__("r10") = d;
+    register long r8 __asm__("r8") = e;
+    register long r9 __asm__("r9") = f;
+    long rax, rdx = c;
+    __asm__ volatile("sub $24, %%rsp\n\tmov %[g], 8(%%rsp)\n\tmov %[h], 16(%%rsp)\n\tsyscall\n\tadd $24, %%rsp"
+                     : "=a"(rax), "+d"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
+                     : "a"(SYSCALL_CLASS_MACH | n), "D"(a), "S"(b), [g] "r"(g), [h] "r"(h)
+                     : "rcx", "r11", "memory");
+    return rax;
+}
+
+/* mach_msg_trap (31): libsystem's interface before macOS 13. */
+static inline int t_mach_msg_trap(void* msg, int option, unsigned send_size, unsigned rcv_size, unsigned rcv_name,
+                                  unsigned timeout, unsigned priority) {
+    return (int)xmach8(MT_mach_msg, (long)msg, option, send_size, rcv_size, rcv_name, timeout, priority, 0);
+}
+
+/* mach_msg2 (xnu osfmk/mach/message.h, libsyscall mach_msg2()): 64-bit options, and the header in the trap's
+ * arguments, each pair packed low | high << 32. */
+#define T_MACH64_MSG_VECTOR 0x0000000100000000ULL
+#define T_MACH64_SEND_KOBJECT_CALL 0x0000000200000000ULL
+#define T_MACH64_SEND_MQ_CALL 0x0000000400000000ULL
+#define T_MACH64_SEND_ANY 0x0000000800000000ULL
+#define T_MSG2_PACK(lo, hi) ((unsigned long)(unsigned)(hi) << 32 | (unsigned)(lo))
+struct t_msg_header { unsigned bits, size, remote, local, voucher; int id; };
+struct t_msg_vector { unsigned long data, rcv_addr; unsigned send_size, rcv_size; };
+static inline int t_mach_msg2_trap(void* data, unsigned long options, unsigned long mb_ss, unsigned long mr_lp,
+                                   unsigned long mv_id, unsigned long dc_rn, unsigned long rs_pr, unsigned long timeout) {
+    return (int)xmach8(MT_mach_msg2, (long)data, (long)options, (long)mb_ss, (long)mr_lp, (long)mv_id, (long)dc_rn,
+                       (long)rs_pr, (long)timeout);
+}
+/* mach_msg2() as libsyscall packs it, for a message whose header (and descriptor count, when complex) is at the
+ * start of `msg`. */
+static inline int t_mach_msg2(void* msg, unsigned long options, unsigned send_size, unsigned rcv_size,
+                              unsigned rcv_name, unsigned long timeout, unsigned priority) {
+    const struct t_msg_header* h = (const struct t_msg_header*)msg;
+    unsigned desc = ((options & 1) && (h->bits & 0x80000000u)) ? ((const unsigned*)msg)[6] : 0;
+    return t_mach_msg2_trap(msg, options, T_MSG2_PACK(h->bits, send_size), T_MSG2_PACK(h->remote, h->local),
+                            T_MSG2_PACK(h->voucher, h->id), T_MSG2_PACK(desc, rcv_name), T_MSG2_PACK(rcv_size, priority),
+                            timeout);
+}
+/* libsystem's mach_msg() on macOS 13+: mach_msg2 with MACH64_SEND_MQ_CALL. */
+static inline int t_mach_msg(void* msg, int option, unsigned send_size, unsigned rcv_size, unsigned rcv_name,
+                             unsigned timeout) {
+    return t_mach_msg2(msg, (unsigned long)(unsigned)option | T_MACH64_SEND_MQ_CALL, send_size, rcv_size, rcv_name,
+                       timeout, 0);
+}
+
+/* The task port name, as libsystem caches it in mach_task_self_. */
+unsigned t_task_self(void);
+/* MIG calls to the kernel (kobject calls: mach_msg2 with MACH64_SEND_KOBJECT_CALL, a reply port of the
+ * program's own, as MIG's user stubs do). Each returns the kern_return_t of the routine. */
+int t_mach_port_get_refs(unsigned task, unsigned name, unsigned right, unsigned* refs);
+int t_mach_port_type(unsigned task, unsigned name, unsigned* type);
+int t_mach_port_get_attributes(unsigned task, unsigned name, int flavor, int* info, unsigned* count);
+int t_mach_port_set_attributes(unsigned task, unsigned name, int flavor, const int* info, unsigned count);
+int t_semaphore_create(unsigned task, unsigned* sem, int policy, int value);
+int t_semaphore_destroy(unsigned task, unsigned sem);
+int t_task_info(unsigned task, unsigned flavor, int* info, unsigned* count);
+/* The user references `name` holds for `right` (mach_port_get_refs), or -1 if the call fails. */
+int t_refs(unsigned name, unsigned right);
+/* mach_port_type through its trap, or 0 if the name does not exist. */
+unsigned t_port_type(unsigned name);
 
 #endif

@@ -1,0 +1,27 @@
+// What the trap handlers of macrun's Mach kernel share.
+#pragma once
+
+#include "mach/kobject.hpp"
+#include "mach/mach_port.hpp"
+#include "mach/msg.hpp"
+#include "syscalls/common.hpp"
+
+namespace mach {
+
+using tracer::Thread;
+using tracer::TraceeAddr;
+using xnu_sys::SysResult;
+
+// A Mach trap's result: kern_return_t in rax, sign-extended as mach_call_munger64 stores it.
+inline SysResult kr_result(kern_return_t kr) { return SysResult::ok(uint64_t(int64_t(kr))); }
+
+// Ends a trap: releases the IPC lock (delivering wake-ups), then ends the process if the trap raised a fatal
+// EXC_GUARD (xnu mach_port_guard_ast: exit_with_mach_exception, no handler to catch it in macrun).
+SysResult trap_finish(Thread& t, Task* task, IpcLock& lock, kern_return_t kr);
+// The same for a trap that holds no lock at its end.
+SysResult trap_finish(Thread& t, Task* task, kern_return_t kr);
+
+// port_name_to_current_task_noref: the name must be a send right to the caller's own task port.
+Task* name_to_current_task(Task* task, mach_port_name_t name);
+
+}  // namespace mach

@@ -1,0 +1,38 @@
+// Kernel objects behind ports (xnu osfmk/kern/ipc_kobject.c): tasks, threads, the host, semaphores. A message
+// sent to one is handled at once by the MIG server for its id (mig.cpp) and the reply goes to the request's
+// reply port.
+#pragma once
+
+#include "ipc_kmsg.hpp"
+#include "task.hpp"
+
+namespace mach {
+
+struct Semaphore {
+    Port* port = nullptr;  // kernel port (IKOT_SEMAPHORE), made when the first send right is
+    Task* owner = nullptr; // null once destroyed
+    int32_t count = 0;
+    uint32_t refs = 1;     // the owner's list; +1 while send rights exist; +1 per waiting thread
+    int policy = 0;
+    WaitList waiters;
+    Semaphore* next = nullptr;
+};
+
+// ipc_kobject_server: handles `request` (consumed) sent to kernel port `port`; returns the reply to send, or
+// null. Under the IPC lock.
+Kmsg* kobject_server(IpcLock& lock, Task* task, Port* port, Kmsg* request);
+
+// The last send right to a kernel port went away.
+void kobject_no_senders(Port* port);
+
+// The MIG routine a message id names ("task_info"), or null.
+const char* mig_routine_name(int32_t id);
+
+// Semaphores (semaphore.cpp).
+kern_return_t semaphore_create(Task* task, int policy, int value, Semaphore** out);
+kern_return_t semaphore_destroy(Task* task, Semaphore* s);  // consumes the caller's reference
+Port* semaphore_to_port(Semaphore* s);                      // consumes a reference; makes a send right
+Semaphore* port_to_semaphore(Port* port);                   // a new reference, or null
+void semaphore_dereference(Semaphore* s);
+
+}  // namespace mach

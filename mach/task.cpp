@@ -1,0 +1,353 @@
+#include "task.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <x86intrin.h>
+
+#include "syscalls/trace.hpp"
+#include "tracer/raw_syscall.hpp"
+#include "tracer/runtime.hpp"
+
+namespace mach {
+
+KLock g_ipc_lock;
+
+[[noreturn]] void kernel_panic(const char* what, const char* file, int line) {
+    char text[512];
+    int n = snprintf(text, sizeof text, "macrun: Mach kernel assertion failed: %s (%s:%d)\n", what, file, line);
+    tracer::raw_syscall(SYS_write, 2, reinterpret_cast<long>(text), n > 0 ? n : 0);
+    tracer::raw_syscall(SYS_kill, tracer::raw_syscall(SYS_getpid), SIGABRT);
+    __builtin_trap();
+}
+
+namespace {
+
+constexpr uint64_t kMagic = 0x6b6e6c6b6e75726dULL;  // "mrunklnk"
+constexpr int kMaxTasks = 64;
+constexpr uint32_t kPageHeader = 16;
+
+Task* g_tasks[kMaxTasks];
+std::atomic<int> g_owner_pid{0};  // in process: the pid these globals belong to (-1 while being reset)
+
+struct Wake {
+    uint64_t addr;
+    int pid;
+};
+Wake* g_wakes = nullptr;
+uint32_t g_nwakes = 0, g_capwakes = 0;
+
+// In process, a forked child first drops what it inherited from its parent.
+void check_fork(int pid) {
+    if (!inproc_backend()) return;
+    for (;;) {
+        int owner = g_owner_pid.load(std::memory_order_acquire);
+        if (owner == pid) return;
+        if (owner == -1) {
+            __builtin_ia32_pause();
+            continue;
+        }
+        if (owner == 0) {
+            if (g_owner_pid.compare_exchange_strong(owner, pid)) return;
+            continue;
+        }
+        if (g_owner_pid.compare_exchange_strong(owner, -1)) {
+            reset_after_fork();
+            g_owner_pid.store(pid, std::memory_order_release);
+            return;
+        }
+    }
+}
+
+bool page_is_ours(tracer::Thread& t, const Task* task) {
+    uint64_t hdr[2];
+    return t.read(tracer::TraceeAddr(task->wait_page), hdr, sizeof hdr) == 0 && hdr[0] == kMagic &&
+           hdr[1] == task->cookie;
+}
+
+Task* find_task(int pid) {
+    for (Task* task : g_tasks)
+        if (task && task->pid == pid) return task;
+    return nullptr;
+}
+
+void remove_task(Task* task) {
+    for (Task*& slot : g_tasks)
+        if (slot == task) slot = nullptr;
+}
+
+// Ports and spaces of a task that is gone (an exec'd image under ptrace, or a reused pid).
+void destroy_task(Task* task) {
+    remove_task(task);
+    space_terminate(task->space);
+    for (ThreadObj* th = task->threads; th;) {
+        ThreadObj* next = th->next;
+        th->port->active = false;
+        port_release(th->port);
+        kdelete(th);
+        th = next;
+    }
+    if (task->self_port) task->self_port->active = false, port_release(task->self_port);
+    if (task->host_port) task->host_port->active = false, port_release(task->host_port);
+    // The space itself and semaphores are left to their references (ports may still point at them).
+}
+
+}  // namespace
+
+void reset_after_fork() {
+    g_ipc_lock.reset();
+    kalloc_reset_after_fork();
+    for (Task*& task : g_tasks) task = nullptr;
+    g_wakes = nullptr;
+    g_nwakes = g_capwakes = 0;
+}
+
+Task* current_task(tracer::Thread& t) {
+    int pid = t.pid();
+    check_fork(pid);
+    {
+        IpcLock lock(t);
+        Task* task = find_task(pid);
+        if (task && page_is_ours(t, task)) return task;
+        if (task) destroy_task(task);
+    }
+    // A new task: its wait page first (an injected call under ptrace: no lock held).
+    int64_t page = t.sys(SYS_mmap, {0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0});
+    if (page < 0 && page > -4096) return nullptr;
+    uint64_t hdr[2] = {kMagic, __rdtsc() ^ (uint64_t(pid) << 32) ^ uint64_t(page)};
+    if (t.write(tracer::TraceeAddr(uint64_t(page)), hdr, sizeof hdr) != 0) return nullptr;
+    Task* fresh = knew<Task>();
+    if (!fresh) return nullptr;
+    // The identity its messages carry (task_get_sec_token / task_get_audit_token): effective uid and gid, and
+    // audit user (AU_DEFAUDITID: no audit session), euid, egid, ruid, rgid, pid; session and pid version 0.
+    uint32_t r[3] = {}, g[3] = {};
+    t.sys(SYS_getresuid, {tracer::out(&r[0], 4), tracer::out(&r[1], 4), tracer::out(&r[2], 4)});
+    t.sys(SYS_getresgid, {tracer::out(&g[0], 4), tracer::out(&g[1], 4), tracer::out(&g[2], 4)});
+    fresh->sec_token = security_token_t{{r[1], g[1]}};
+    fresh->audit_token = audit_token_t{{0xffffffffu, r[1], g[1], r[0], g[0], uint32_t(pid), 0, 0}};
+    fresh->pid = pid;
+    fresh->cookie = hdr[1];
+    fresh->wait_page = uint64_t(page);
+    bool lost_race = false;
+    Task* result = nullptr;
+    {
+        IpcLock lock(t);
+        Task* other = find_task(pid);
+        if (other && page_is_ours(t, other)) {
+            lost_race = true;  // another thread of the process made it meanwhile
+            result = other;
+        } else {
+            if (other) destroy_task(other);
+            fresh->space = space_create(fresh);
+            fresh->self_port = port_alloc_kobject(Kotype::Task, fresh);
+            fresh->host_port = port_alloc_kobject(Kotype::Host, fresh);
+            int slot = -1;
+            for (int i = 0; i < kMaxTasks; i++)
+                if (!g_tasks[i]) {
+                    slot = i;
+                    break;
+                }
+            if (!fresh->space || !fresh->self_port || !fresh->host_port || slot < 0) return nullptr;
+            g_tasks[slot] = fresh;
+            result = fresh;
+        }
+    }
+    if (lost_race) {
+        kdelete(fresh);
+        t.sys(SYS_munmap, {uint64_t(page), 4096});
+    }
+    return result;
+}
+
+// Reads LC_BUILD_VERSION (or LC_VERSION_MIN_MACOSX) from the executable, the x86_64 slice of a fat file.
+void task_platform(Task* task, uint32_t* platform, uint32_t* sdk) {
+    if (!task->sdk_known) {
+        task->sdk_known = true;
+        using tracer::raw_syscall;
+        long fd = raw_syscall(SYS_open, reinterpret_cast<long>(tracer::g_runtime.exec_path), O_RDONLY | O_CLOEXEC);
+        constexpr size_t kRead = 64 * 1024;
+        auto* buf = static_cast<uint8_t*>(kalloc(kRead));
+        if (fd >= 0 && buf) {
+            auto rd32 = [&](uint64_t off, bool be = false) -> uint32_t {
+                uint32_t v = 0;
+                if (off + 4 <= kRead) memcpy(&v, buf + off, 4);
+                return be ? __builtin_bswap32(v) : v;
+            };
+            long n = raw_syscall(SYS_pread64, fd, reinterpret_cast<long>(buf), kRead, 0);
+            uint64_t base = 0;
+            if (n >= 8 && rd32(0, true) == 0xcafebabe) {  // fat: find the x86_64 slice
+                uint32_t nfat = rd32(4, true);
+                for (uint32_t i = 0; i < nfat && i < 32; i++)
+                    if (rd32(8 + i * 20, true) == 0x01000007) base = rd32(8 + i * 20 + 8, true);
+                if (base) n = raw_syscall(SYS_pread64, fd, reinterpret_cast<long>(buf), kRead, long(base));
+            }
+            if (n >= 32 && rd32(0) == 0xfeedfacf) {
+                uint32_t ncmds = rd32(16);
+                uint64_t off = 32;
+                for (uint32_t i = 0; i < ncmds && off + 8 <= uint64_t(n); i++) {
+                    uint32_t cmd = rd32(off), size = rd32(off + 4);
+                    if (cmd == 0x32) {  // LC_BUILD_VERSION
+                        task->platform = rd32(off + 8);
+                        task->sdk = rd32(off + 16);
+                    } else if (cmd == 0x24) {  // LC_VERSION_MIN_MACOSX
+                        task->platform = 1;
+                        task->sdk = rd32(off + 12);
+                    }
+                    if (size < 8) break;
+                    off += size;
+                }
+            }
+        }
+        kfree(buf);
+        if (fd >= 0) raw_syscall(SYS_close, fd);
+    }
+    *platform = task->platform;
+    *sdk = task->sdk;
+}
+
+ThreadObj* thread_object(Task* task, int tid) {
+    for (ThreadObj* th = task->threads; th; th = th->next)
+        if (th->tid == tid) return th;
+    ThreadObj* th = knew<ThreadObj>();
+    if (!th) return nullptr;
+    th->tid = tid;
+    th->port = port_alloc_kobject(Kotype::Thread, th);
+    if (!th->port) {
+        kdelete(th);
+        return nullptr;
+    }
+    th->next = task->threads;
+    task->threads = th;
+    return th;
+}
+
+// ---- the lock and wake-ups ----
+
+IpcLock::IpcLock(tracer::Thread& t) : t_(t), g_(g_ipc_lock) {}
+
+IpcLock::~IpcLock() {
+    if (g_.held()) release();
+}
+
+void IpcLock::reacquire() { g_.reacquire(); }
+
+void IpcLock::release() {
+    // Take the pending wake-ups, let go of the lock, then wake: bump each futex word and FUTEX_WAKE it.
+    for (;;) {
+        Wake local[32];
+        uint32_t n = 0;
+        while (n < 32 && g_nwakes > 0) local[n++] = g_wakes[--g_nwakes];
+        bool more = g_nwakes > 0;
+        g_.release();
+        for (uint32_t i = 0; i < n; i++) {
+            if (local[i].pid != t_.pid()) continue;  // cross-process waits come with a later issue
+            tracer::TraceeAddr a(local[i].addr);
+            uint32_t v = 0;
+            if (t_.read(a, &v, sizeof v) != 0) continue;
+            v++;
+            t_.write(a, &v, sizeof v);
+            t_.sys(SYS_futex, {local[i].addr, FUTEX_WAKE_PRIVATE, 1});
+        }
+        if (!more) return;
+        g_.reacquire();
+    }
+}
+
+void waitlist_push(WaitList& l, Waiter* w) {
+    MACH_ASSERT(w->list == nullptr);
+    w->list = &l;
+    w->next = nullptr;
+    w->prev = l.tail;
+    if (l.tail) l.tail->next = w;
+    else l.head = w;
+    l.tail = w;
+}
+
+void waitlist_remove(Waiter* w) {
+    WaitList* l = w->list;
+    if (!l) return;
+    if (w->prev) w->prev->next = w->next;
+    else l->head = w->next;
+    if (w->next) w->next->prev = w->prev;
+    else l->tail = w->prev;
+    w->prev = w->next = nullptr;
+    w->list = nullptr;
+}
+
+Waiter* waitlist_pop(WaitList& l) {
+    Waiter* w = l.head;
+    if (w) waitlist_remove(w);
+    return w;
+}
+
+void thread_wakeup(Waiter* w) {
+    waitlist_remove(w);
+    w->woken = true;
+    if (g_nwakes == g_capwakes) {
+        uint32_t ncap = g_capwakes ? g_capwakes * 2 : 64;
+        auto* n = static_cast<Wake*>(kalloc(sizeof(Wake) * ncap));
+        MACH_ASSERT(n);
+        for (uint32_t i = 0; i < g_nwakes; i++) n[i] = g_wakes[i];
+        kfree(g_wakes);
+        g_wakes = n;
+        g_capwakes = ncap;
+    }
+    g_wakes[g_nwakes++] = Wake{w->task->wait_page + kPageHeader + uint64_t(w->slot) * 4, w->task->pid};
+}
+
+uint64_t monotonic_ns() {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return uint64_t(ts.tv_sec) * NSEC_PER_SEC + uint64_t(ts.tv_nsec);
+}
+
+uint64_t deadline_after_ms(uint32_t ms) { return monotonic_ns() + uint64_t(ms) * 1000000ull; }
+
+WaitResult thread_block(IpcLock& lock, Waiter& w, uint64_t deadline_ns) {
+    Task* task = w.task;
+    int slot = -1;
+    for (uint32_t i = 0; i < kWaitSlots && slot < 0; i++)
+        if (!(task->slot_bits[i / 32] & (1u << (i % 32)))) slot = int(i);
+    if (slot < 0) return WaitResult::NoSlot;
+    task->slot_bits[slot / 32] |= 1u << (slot % 32);
+    w.slot = uint32_t(slot);
+    tracer::Thread& t = lock.thread();
+    uint64_t addr = task->wait_page + kPageHeader + uint64_t(slot) * 4;
+    WaitResult result;
+    for (;;) {
+        if (w.woken) {
+            result = WaitResult::Woken;
+            break;
+        }
+        if (deadline_ns && monotonic_ns() >= deadline_ns) {
+            result = WaitResult::TimedOut;
+            break;
+        }
+        uint32_t v = 0;
+        t.read(tracer::TraceeAddr(addr), &v, sizeof v);
+        lock.release();
+        struct timespec ts {
+            time_t(deadline_ns / NSEC_PER_SEC), long(deadline_ns % NSEC_PER_SEC)
+        };
+        int64_t r = deadline_ns ? t.sys(SYS_futex, {addr, FUTEX_WAIT_BITSET_PRIVATE, v, tracer::in(ts), 0,
+                                                    FUTEX_BITSET_MATCH_ANY})
+                                : t.sys(SYS_futex, {addr, FUTEX_WAIT_BITSET_PRIVATE, v, nullptr, 0,
+                                                    FUTEX_BITSET_MATCH_ANY});
+        lock.reacquire();
+        if (r == -EINTR) {
+            result = w.woken ? WaitResult::Woken : WaitResult::Interrupted;
+            break;
+        }
+    }
+    task->slot_bits[slot / 32] &= ~(1u << (slot % 32));
+    return result;
+}
+
+}  // namespace mach
