@@ -32,7 +32,7 @@ for backend in inproc sigsys ptrace; do
     echo "== conformance programs (backend $backend)"
     flags=(--backend=$backend)
     [ $backend = sigsys ] && flags=(--backend=inproc --no-fastpath)
-    build/macrun conform build/tests/progs "${flags[@]}" --timeout 60 --junit "build/conform-$backend.xml" >"$logs/conform-$backend" 2>&1
+    build/macrun conform build/tests/progs "${flags[@]}" --timeout 120 --junit "build/conform-$backend.xml" >"$logs/conform-$backend" 2>&1
     grep -E '^(not ok|ok)' "$logs/conform-$backend" | grep -c '^ok' | xargs -I{} echo "{} programs passed"
     grep -A8 '^not ok' "$logs/conform-$backend" | head -n 60
     count_from "$logs/conform-$backend"

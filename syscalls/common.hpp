@@ -47,8 +47,8 @@ inline int read_path(Thread& t, TraceeAddr p, Path& out) {
 }
 inline tracer::LinuxArg in_path(const Path& p) { return in(p.s, p.len() + 1); }
 
-// XNU's AT_FDCWD is -2; Linux's is -100.
-inline int linux_dirfd(int fd) { return fd == xnu::XNU_AT_FDCWD ? -100 : fd; }
+// XNU's AT_FDCWD is -2; Linux's is -100, which on XNU is just a bad descriptor (EBADF): pass -1 for it.
+inline int linux_dirfd(int fd) { return fd == xnu::XNU_AT_FDCWD ? -100 : fd == -100 ? -1 : fd; }
 
 // Shared by the file families (defined in file.cpp).
 // False only for an open descriptor that is not a vnode in XNU's sense (pipes, sockets).

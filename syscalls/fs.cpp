@@ -107,30 +107,29 @@ int64_t chmod_fd(Thread& t, int64_t fd, int mode) {
 // and append flags need CAP_LINUX_IMMUTABLE, so an owner without it gets EPERM for uchg/uappnd.
 int set_file_flags(Thread& t, int64_t fd, uint32_t flags) {
     flags &= ~xnu::XNU_SF_SYNTHETIC;
-    struct ::stat st;
-    if (int64_t r = fstat_fd(t, fd, st); r < 0) return xnu_err(r);
-    int64_t ifd = -1;  // a descriptor FS_IOC_* accepts (not O_PATH)
-    int64_t reopened = -1;
-    if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
-        int64_t fl = t.sys(SYS_fcntl, {fd, F_GETFL});
-        if (fl >= 0 && !(fl & O_PATH)) {
-            ifd = fd;
-        } else {
-            char link[32];
-            proc_fd_path(link, fd);
-            reopened = t.sys(SYS_openat, {kLinuxAtFdcwd, in(link, strlen(link) + 1),
-                                          O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0});
-            if (reopened < 0) return xnu_err(reopened);
-            ifd = reopened;
-        }
+    // The current flags as stat reports them (statx needs no open).
+    struct ::statx sx {};
+    int64_t r = t.sys(SYS_statx, {fd, in("", 1), kLinuxAtEmptyPath, STATX_TYPE, out(&sx, sizeof sx)});
+    if (r < 0) return xnu_err(r);
+    uint32_t delta = flags ^ xlate::statx_attributes_to_xnu(sx.stx_attributes & sx.stx_attributes_mask);
+    if (delta == 0) return 0;
+    if ((delta & ~xnu::XNU_UF_SETTABLE) && !is_root(t)) return xnu::XNU_EPERM;
+    if ((delta & ~xlate::kMappableFileFlags) || !(S_ISREG(sx.stx_mode) || S_ISDIR(sx.stx_mode))) return xnu::XNU_ENOTSUP;
+    // FS_IOC_* needs a descriptor that is not O_PATH: reopen what an O_PATH descriptor names.
+    int64_t ifd = fd, reopened = -1;
+    int64_t fl = t.sys(SYS_fcntl, {fd, F_GETFL});
+    if (fl < 0 || (fl & O_PATH)) {
+        char link[32];
+        proc_fd_path(link, fd);
+        reopened = t.sys(SYS_openat, {kLinuxAtFdcwd, in(link, strlen(link) + 1), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0});
+        if (reopened < 0) return xnu_err(reopened);
+        ifd = reopened;
     }
     TempFd guard(t, reopened);
     int lflags = 0;
-    bool have = ifd >= 0 && t.sys(SYS_ioctl, {ifd, kFsIocGetflags, out(lflags)}) == 0;
-    uint32_t delta = flags ^ (have ? xlate::fsflags_to_xnu(uint32_t(lflags)) : 0);
-    if (delta == 0) return 0;
-    if ((delta & ~xnu::XNU_UF_SETTABLE) && !is_root(t)) return xnu::XNU_EPERM;
-    if (!have || (delta & ~xlate::kMappableFileFlags)) return xnu::XNU_ENOTSUP;
+    r = t.sys(SYS_ioctl, {ifd, kFsIocGetflags, out(lflags)});
+    if (r == -ENOTTY || r == -EOPNOTSUPP || r == -EINVAL) return xnu::XNU_ENOTSUP;  // a file system without flags
+    if (r < 0) return xnu_err(r);
     int nl = int((uint32_t(lflags) & ~xlate::kLinuxFsFlagsMapped) | xlate::xnu_flags_to_fsflags(flags));
     return errno_of(t.sys(SYS_ioctl, {ifd, kFsIocSetflags, in(nl)}));
 }

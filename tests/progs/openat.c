@@ -55,5 +55,7 @@ int main(void) {
     BSD(close, dfd);
     BSD(close, filefd);
     EXPECT_ERR(BSD(openat, dfd, "inner", O_RDONLY), EBADF, "dirfd after close");
+    /* -100 is Linux's AT_FDCWD; on XNU it is only a bad descriptor. */
+    EXPECT_ERR(BSD(openat, -100, "openat-linux-cwd", O_CREAT | O_WRONLY, 0644), EBADF, "openat(-100, ...): EBADF, not the cwd");
     return t_done();
 }

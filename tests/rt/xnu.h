@@ -210,20 +210,176 @@ static inline int t_mach_msg(void* msg, int option, unsigned send_size, unsigned
                        timeout, 0);
 }
 
-/* The task port name, as libsystem caches it in mach_task_self_. */
-unsigned t_task_self(void);
-/* MIG calls to the kernel (kobject calls: mach_msg2 with MACH64_SEND_KOBJECT_CALL, a reply port of the
- * program's own, as MIG's user stubs do). Each returns the kern_return_t of the routine. */
-int t_mach_port_get_refs(unsigned task, unsigned name, unsigned right, unsigned* refs);
-int t_mach_port_type(unsigned task, unsigned name, unsigned* type);
-int t_mach_port_get_attributes(unsigned task, unsigned name, int flavor, int* info, unsigned* count);
-int t_mach_port_set_attributes(unsigned task, unsigned name, int flavor, const int* info, unsigned count);
-int t_semaphore_create(unsigned task, unsigned* sem, int policy, int value);
-int t_semaphore_destroy(unsigned task, unsigned sem);
-int t_task_info(unsigned task, unsigned flavor, int* info, unsigned* count);
+/* The task port name, as libsystem caches it in mach_task_self_ (task_self_trap adds a user reference per call). */
+static unsigned t_task_self_;
+static inline unsigned t_task_self(void) {
+    if (!t_task_self_) t_task_self_ = (unsigned)MACH0(task_self);
+    return t_task_self_;
+}
+
+/* MIG calls to the kernel as MIG's user stubs make them (xnu osfmk/mach/task.defs, mach_port.defs): request
+ * COPY_SEND to the task port with a MAKE_SEND_ONCE reply port of the program's own, sent and received with
+ * mach_msg2 and MACH64_SEND_KOBJECT_CALL; the reply's id is the request's + 100. Each returns the routine's
+ * kern_return_t (or the mach_msg error). Layouts are MIG's, #pragma pack(4). */
+static unsigned t_mig_reply_;
+struct t_ndr { unsigned char v[8]; };
+static const struct t_ndr t_ndr_record = {{0, 0, 0, 0, 1, 0, 0, 0}};
+struct __attribute__((packed, aligned(4))) t_mig_error { struct t_msg_header head; struct t_ndr ndr; int ret; };
+static inline int t_mig_call(void* msg, unsigned send_size, unsigned rcv_size) {
+    struct t_msg_header* h = (struct t_msg_header*)msg;
+    if (!t_mig_reply_) t_mig_reply_ = (unsigned)MACH0(mach_reply_port);
+    int request_id = h->id;
+    h->bits = (h->bits & 0x80000000u) | 19u | (21u << 8);
+    h->local = t_mig_reply_;
+    h->voucher = 0;
+    int r = t_mach_msg2(msg, 3 | T_MACH64_SEND_KOBJECT_CALL, send_size, rcv_size, t_mig_reply_, 0, 0);
+    if (r) return r;
+    if (h->id != request_id + 100) return -301; /* MIG_REPLY_MISMATCH */
+    if (!(h->bits & 0x80000000u) && h->size == sizeof(struct t_mig_error)) return ((struct t_mig_error*)msg)->ret;
+    return 0;
+}
+static inline int t_mach_port_get_refs(unsigned task, unsigned name, unsigned right, unsigned* refs) {
+    union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; unsigned name, right; } req;
+            struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int ret; unsigned refs; } rep;
+            char buf[256]; } m;
+    memset(&m, 0, sizeof m);
+    m.req.head.remote = task;
+    m.req.head.id = 3207;
+    m.req.ndr = t_ndr_record;
+    m.req.name = name;
+    m.req.right = right;
+    int r = t_mig_call(&m, sizeof m.req, sizeof m);
+    if (r == 0 && m.rep.head.size == sizeof m.rep) *refs = m.rep.refs;
+    return r;
+}
+static inline int t_mach_port_type(unsigned task, unsigned name, unsigned* type) {
+    union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; unsigned name; } req;
+            struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int ret; unsigned type; } rep;
+            char buf[256]; } m;
+    memset(&m, 0, sizeof m);
+    m.req.head.remote = task;
+    m.req.head.id = 3201;
+    m.req.ndr = t_ndr_record;
+    m.req.name = name;
+    int r = t_mig_call(&m, sizeof m.req, sizeof m);
+    if (r == 0) *type = m.rep.type;
+    return r;
+}
+static inline int t_mach_port_get_attributes(unsigned task, unsigned name, int flavor, int* info, unsigned* count) {
+    union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; unsigned name; int flavor; unsigned cnt; } req;
+            struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int ret; unsigned cnt; int info[17]; } rep;
+            char buf[256]; } m;
+    memset(&m, 0, sizeof m);
+    m.req.head.remote = task;
+    m.req.head.id = 3217;
+    m.req.ndr = t_ndr_record;
+    m.req.name = name;
+    m.req.flavor = flavor;
+    m.req.cnt = *count;
+    int r = t_mig_call(&m, sizeof m.req, sizeof m);
+    if (r == 0) {
+        *count = m.rep.cnt;
+        memcpy(info, m.rep.info, m.rep.cnt * 4);
+    }
+    return r;
+}
+static inline int t_mach_port_set_attributes(unsigned task, unsigned name, int flavor, const int* info, unsigned count) {
+    union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; unsigned name; int flavor; unsigned cnt; int info[17]; } req;
+            char buf[256]; } m;
+    memset(&m, 0, sizeof m);
+    m.req.head.remote = task;
+    m.req.head.id = 3218;
+    m.req.ndr = t_ndr_record;
+    m.req.name = name;
+    m.req.flavor = flavor;
+    m.req.cnt = count;
+    memcpy(m.req.info, info, count * 4);
+    return t_mig_call(&m, 44 + 4 * count, sizeof m);
+}
+static inline int t_semaphore_create(unsigned task, unsigned* sem, int policy, int value) {
+    union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int policy, value; } req;
+            struct __attribute__((packed, aligned(4))) { struct t_msg_header head; unsigned count; unsigned name, pad1;
+                                                         unsigned short pad2; unsigned char disposition, type; } rep;
+            char buf[256]; } m;
+    memset(&m, 0, sizeof m);
+    m.req.head.remote = task;
+    m.req.head.id = 3418;
+    m.req.ndr = t_ndr_record;
+    m.req.policy = policy;
+    m.req.value = value;
+    int r = t_mig_call(&m, sizeof m.req, sizeof m);
+    if (r == 0) *sem = m.rep.name;
+    return r;
+}
+static inline int t_semaphore_destroy(unsigned task, unsigned sem) {
+    union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; unsigned count; unsigned name, pad1;
+                                                         unsigned short pad2; unsigned char disposition, type; } req;
+            char buf[256]; } m;
+    memset(&m, 0, sizeof m);
+    m.req.head.bits = 0x80000000u;
+    m.req.head.remote = task;
+    m.req.head.id = 3419;
+    m.req.count = 1;
+    m.req.name = sem;
+    m.req.disposition = 17; /* semaphore_consume_ref_t: MACH_MSG_TYPE_MOVE_SEND */
+    m.req.type = 0;
+    return t_mig_call(&m, sizeof m.req, sizeof m);
+}
+static inline int t_task_info(unsigned task, unsigned flavor, int* info, unsigned* count) {
+    union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; unsigned flavor, cnt; } req;
+            struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int ret; unsigned cnt; int info[64]; } rep;
+            char buf[512]; } m;
+    memset(&m, 0, sizeof m);
+    m.req.head.remote = task;
+    m.req.head.id = 3405;
+    m.req.ndr = t_ndr_record;
+    m.req.flavor = flavor;
+    m.req.cnt = *count;
+    int r = t_mig_call(&m, sizeof m.req, sizeof m);
+    if (r == 0) {
+        *count = m.rep.cnt;
+        memcpy(info, m.rep.info, m.rep.cnt * 4);
+    }
+    return r;
+}
 /* The user references `name` holds for `right` (mach_port_get_refs), or -1 if the call fails. */
-int t_refs(unsigned name, unsigned right);
-/* mach_port_type through its trap, or 0 if the name does not exist. */
-unsigned t_port_type(unsigned name);
+static inline int t_refs(unsigned name, unsigned right) {
+    unsigned refs = 0;
+    return t_mach_port_get_refs(t_task_self(), name, right, &refs) ? -1 : (int)refs;
+}
+/* mach_port_type through its trap, or 0 if it fails. */
+static inline unsigned t_port_type(unsigned name) {
+    unsigned type = 0;
+    return MACH(port_type, t_task_self(), name, &type) ? 0 : type;
+}
+
+/* Threads for tests, through libpthread's kernel protocol (libpthread kern/kern_support.c): bsdthread_register
+ * once (7 arguments, the 7th on the stack), then bsdthread_create with PTHREAD_START_CUSTOM on a stack and a
+ * pthread area of the test's own. The thread runs fn(arg) and ends when it returns (t_thread_start). */
+static int t_threads_registered_;
+static inline int t_spawn(void (*fn)(void*), void* arg) {
+    if (!t_threads_registered_) {
+        struct { unsigned long version, dispatch_queue_offset, main_qos;
+                 unsigned tsd_offset, return_to_kernel_offset, mach_thread_self_offset, pad;
+                 unsigned long stack_addr_hint; unsigned mutex_default_policy, pad2; } d;
+        memset(&d, 0, sizeof d);
+        d.version = sizeof d;
+        d.tsd_offset = 224;
+        register long r10 __asm__("r10") = (long)&d;
+        register long r8 __asm__("r8") = (long)sizeof d;
+        register long r9 __asm__("r9") = 0;
+        long rax, rdx = 4096;
+        __asm__ volatile("sub $16, %%rsp\n\tmovq $0, 8(%%rsp)\n\tsub $8, %%rsp\n\tsyscall\n\tadd $24, %%rsp"
+                         : "=a"(rax), "+d"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
+                         : "a"(SYSCALL_CLASS_UNIX | 366), "D"((long)t_thread_start), "S"(0L)
+                         : "rcx", "r11", "memory");
+        t_threads_registered_ = 1;
+    }
+    char* stack = (char*)BSD(mmap, 0, 256 * 1024, 3 /* PROT_READ|PROT_WRITE */, 0x1002 /* MAP_ANON|MAP_PRIVATE */, -1, 0).val;
+    char* pthread = (char*)BSD(mmap, 0, 4096, 3, 0x1002, -1, 0).val;
+    struct xres r = xsys6(SYSCALL_CLASS_UNIX | 360, (long)fn, (long)arg, (long)(stack + 256 * 1024), (long)pthread,
+                          0x01000000 /* PTHREAD_START_CUSTOM */, 0);
+    return r.err ? -r.err : 0;
+}
 
 #endif
