@@ -16,6 +16,7 @@
 #include "macho.hpp"
 #include "map.hpp"
 #include "syscalls/common.hpp"
+#include "syscalls/signal.hpp"
 #include "syscalls/trace.hpp"
 #include "tracer/inproc.hpp"
 #include "tracer/ptrace_backend.hpp"
@@ -113,6 +114,7 @@ int exec_macho(const ExecOptions& opts) {
     snprintf(tracer::g_runtime.exec_path, sizeof tracer::g_runtime.exec_path, "%s",
              realpath(path.c_str(), resolved) ? resolved : path.c_str());
     xnu_sys::init_process_state();
+    xnu_sys::adopt_inherited_dispositions();
     // The process is the program now: ps, /proc/PID/comm and XNU's p_comm show its name, not macrun's.
     std::string base = path.substr(path.rfind('/') + 1);
     prctl(PR_SET_NAME, base.substr(0, 15).c_str());

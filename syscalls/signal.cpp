@@ -109,6 +109,15 @@ void set_internal_signals(uint64_t linux_mask) { g_internal = linux_mask; }
 
 void set_signal_installer(SignalInstaller installer) { g_installer = installer; }
 
+void adopt_inherited_dispositions() {
+    for (int xsig = 1; xsig < 32; xsig++) {
+        int lsig = xlate::signal_to_linux(xsig);
+        struct sigaction sa {};
+        if (lsig == 0 || sigaction(lsig, nullptr, &sa) != 0) continue;
+        if (!(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_IGN) g_actions[xsig].handler = xnu::XNU_SIG_IGN;
+    }
+}
+
 void* process_signal_state(size_t* size) {
     *size = sizeof g_actions;
     return g_actions;

@@ -57,6 +57,10 @@ uint32_t xnu_sigmask(Thread& t);
 using SignalInstaller = int (*)(Thread& t, int linux_sig, const SigAction& act);
 void set_signal_installer(SignalInstaller installer);
 
+// Takes over the dispositions the process inherited through execve: a signal Linux ignores is SIG_IGN in
+// the Darwin table too (POSIX keeps ignored signals ignored across exec). Call before the program starts.
+void adopt_inherited_dispositions();
+
 // The process-wide part of the signal state (dispositions), for a supervisor that serves several processes
 // and keeps one copy per process.
 void* process_signal_state(size_t* size);

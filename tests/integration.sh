@@ -60,6 +60,10 @@ for b in inproc ptrace; do
 done
 check "[inproc] a raw Linux system call from Mach-O code is ignored as XNU ignores class 0, said once per number" bash -c \
     "$M run $C/linux_syscall 2>$tmp/e >/dev/null && [ \$(grep -c 'made Linux system call' $tmp/e) -eq 2 ]"
+for b in inproc ptrace; do
+    check "[$b] a signal ignored at exec reads back as SIG_IGN" bash -c "trap '' USR1; $M --backend=$b run $C/sigdisp 30; [ \$? -eq 1 ]"
+    check "[$b] and one not ignored as SIG_DFL" status_is 0 $M --backend=$b run $C/sigdisp 30
+done
 check "a program the shell started keeps its PID" bash -c "$M run $C/killself 30 & pid=\$!; wait \$pid; [ \$? -eq 138 ]"
 check "missing file: exit 127 and a message" bash -c "$M run /nonexistent/prog 2>$tmp/e; [ \$? -eq 127 ] && grep -q 'No such file' $tmp/e"
 printf 'not a mach-o at all' > "$tmp/text"
