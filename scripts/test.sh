@@ -19,7 +19,7 @@ count_from() {
 logs=$(mktemp -d)
 
 echo "== unit tests"
-build/tests/unit-tests >"$logs/unit" 2>&1
+timeout 300 build/tests/unit-tests >"$logs/unit" 2>&1
 tail -n 3 "$logs/unit"
 u=$(grep -E '^\[doctest\] test cases:' "$logs/unit" | tail -n 1)
 if [ -n "$u" ]; then
@@ -32,14 +32,14 @@ for backend in inproc sigsys ptrace; do
     echo "== conformance programs (backend $backend)"
     flags=(--backend=$backend)
     [ $backend = sigsys ] && flags=(--backend=inproc --no-fastpath)
-    build/macrun conform build/tests/progs "${flags[@]}" --timeout 120 --junit "build/conform-$backend.xml" >"$logs/conform-$backend" 2>&1
+    timeout 1800 build/macrun conform build/tests/progs "${flags[@]}" --timeout 120 --junit "build/conform-$backend.xml" >"$logs/conform-$backend" 2>&1
     grep -E '^(not ok|ok)' "$logs/conform-$backend" | grep -c '^ok' | xargs -I{} echo "{} programs passed"
     grep -A8 '^not ok' "$logs/conform-$backend" | head -n 60
     count_from "$logs/conform-$backend"
 done
 
 echo "== integration tests"
-tests/integration.sh >"$logs/integration" 2>&1
+timeout 900 tests/integration.sh >"$logs/integration" 2>&1
 grep -E '^(FAIL|not ok)' "$logs/integration" | head -n 30
 count_from "$logs/integration"
 
@@ -49,7 +49,7 @@ tail -n 2 "$logs/fuzz"
 count_from "$logs/fuzz"
 
 echo "== parser against LIEF"
-build/tests/lief-diff build/tests/progs/* build/tests/cli/* >"$logs/lief" 2>&1
+timeout 300 build/tests/lief-diff build/tests/progs/* build/tests/cli/* >"$logs/lief" 2>&1
 grep -E '^(FAIL|mismatch)' "$logs/lief" | head -n 20
 count_from "$logs/lief"
 
