@@ -41,6 +41,7 @@ struct Kmsg {
     security_token_t sender{};
     audit_token_t audit{};
     uint64_t order = 0;       // global send order: a port set delivers its oldest message first
+    bool timer_msg = false;   // an mk_timer expiry (a timer has at most one queued)
     uint32_t header_rights_in = 0;  // bit 0: remote copied in, bit 1: local copied in
     uint32_t descs_in = 0;    // how many descriptors hold rights/memory
     // The user's names before copyin, and the header as the receiver sees it after copyout.

@@ -178,6 +178,18 @@ mach_msg_return_t kmsg_send(IpcLock& lock, Task* task, Kmsg* km, uint64_t option
     return mr;
 }
 
+void mqueue_restart_receivers(Port* port) {
+    auto restart = [](WaitList& l) {
+        while (Waiter* w = l.head) {
+            w->state = kRcvRetry;
+            w->kmsg = nullptr;
+            thread_wakeup(w);
+        }
+    };
+    restart(port->receivers);
+    for (uint32_t i = 0; i < port->npsets; i++) restart(port->psets[i]->receivers);
+}
+
 ReceiveResult mqueue_receive(IpcLock& lock, Task* task, int tid, mach_port_name_t name, uint64_t option,
                              uint32_t max_size, uint32_t timeout_ms) {
     ReceiveResult r;
@@ -189,24 +201,43 @@ ReceiveResult mqueue_receive(IpcLock& lock, Task* task, int tid, mach_port_name_
     }
     Object* obj = e->obj;
     port_reference(obj);
-    if (Port* port = select_port(obj)) {
-        Kmsg* km = port->qhead;
-        uint32_t msize;
-        bool big = too_large(km, option, max_size, &msize);
-        r.msize = msize;
-        r.receiver_name = port->receiver_name;
-        if (big && (option & MACH_RCV_LARGE)) {
-            r.state = MACH_RCV_TOO_LARGE;  // left on the queue
-        } else {
-            dequeue(port);
-            release_msgcount(port);
-            r.seqno = port->seqno++;
-            r.kmsg = km;
-            r.state = big ? MACH_RCV_TOO_LARGE : MACH_MSG_SUCCESS;
+    const uint64_t user_deadline = (option & MACH_RCV_TIMEOUT) ? deadline_after_ms(timeout_ms) : 0;
+    for (bool first = true;; first = false) {
+        if (!first) {
+            // Back from a wait that was not for us (a timer's deadline, a re-armed timer): the name must still
+            // denote what we were receiving on, else the port changed under us (THREAD_RESTART).
+            e = space->active ? entry_lookup(space, name) : nullptr;
+            if (!e || e->obj != obj || !obj->active ||
+                !(e->bits & (MACH_PORT_TYPE_RECEIVE | MACH_PORT_TYPE_PORT_SET))) {
+                r.state = MACH_RCV_PORT_CHANGED;
+                break;
+            }
         }
-    } else if ((option & MACH_RCV_TIMEOUT) && timeout_ms == 0) {
-        r.state = MACH_RCV_TIMED_OUT;
-    } else {
+        mk_timer_fire_due(task);
+        if (Port* port = select_port(obj)) {
+            Kmsg* km = port->qhead;
+            uint32_t msize;
+            bool big = too_large(km, option, max_size, &msize);
+            r.msize = msize;
+            r.receiver_name = port->receiver_name;
+            if (big && (option & MACH_RCV_LARGE)) {
+                r.state = MACH_RCV_TOO_LARGE;  // left on the queue
+            } else {
+                dequeue(port);
+                release_msgcount(port);
+                r.seqno = port->seqno++;
+                r.kmsg = km;
+                r.state = big ? MACH_RCV_TOO_LARGE : MACH_MSG_SUCCESS;
+            }
+            break;
+        }
+        if ((option & MACH_RCV_TIMEOUT) && (timeout_ms == 0 || monotonic_ns() >= user_deadline)) {
+            r.state = MACH_RCV_TIMED_OUT;
+            break;
+        }
+        // Sleep until the caller's deadline, or the first armed timer that could give us a message.
+        uint64_t deadline = user_deadline;
+        if (uint64_t td = mk_timer_next_deadline(obj); td && (!deadline || td < deadline)) deadline = td;
         Waiter w;
         w.kind = WaitKind::Receive;
         w.task = task;
@@ -215,17 +246,24 @@ ReceiveResult mqueue_receive(IpcLock& lock, Task* task, int tid, mach_port_name_
         w.max_size = max_size;
         WaitList& wl = obj->is_pset ? static_cast<PortSet*>(obj)->receivers : static_cast<Port*>(obj)->receivers;
         waitlist_push(wl, &w);
-        WaitResult wr = thread_block(lock, w, (option & MACH_RCV_TIMEOUT) ? deadline_after_ms(timeout_ms) : 0);
+        WaitResult wr = thread_block(lock, w, deadline);
         if (wr == WaitResult::Woken) {
+            if (w.state == kRcvRetry) continue;
             r.state = w.state;
             r.kmsg = w.kmsg;
             r.msize = w.msize;
             r.seqno = w.seqno;
             r.receiver_name = w.receiver_name;
-        } else {
-            waitlist_remove(&w);
-            r.state = wr == WaitResult::Interrupted ? MACH_RCV_INTERRUPTED : MACH_RCV_TIMED_OUT;
+            break;
         }
+        waitlist_remove(&w);
+        if (wr == WaitResult::Interrupted) {
+            r.state = MACH_RCV_INTERRUPTED;
+            break;
+        }
+        if (wr == WaitResult::TimedOut && deadline != user_deadline) continue;  // a timer's deadline
+        r.state = MACH_RCV_TIMED_OUT;
+        break;
     }
     if (r.kmsg && ip_valid(r.kmsg->remote)) r.context = r.kmsg->remote->context;
     port_release(obj);

@@ -11,6 +11,13 @@ namespace mach {
 /// Contract: consumes the message. Under the IPC lock.
 void mqueue_post(Port* port, Kmsg* km);
 
+// Internal wake-up state: a blocked receive should look again and sleep with a new deadline (a timer it
+// could get a message from was armed). Never reaches user space.
+constexpr mach_msg_return_t kRcvRetry = 0x7fff0001;
+
+// Wakes the receivers blocked on `port` and on the sets it is in with kRcvRetry. Under the IPC lock.
+void mqueue_restart_receivers(Port* port);
+
 // A port just joined `pset`: its queued messages go to threads waiting on the set. Under the IPC lock.
 void mqueue_match_set_waiters(Port* port, PortSet* pset);
 

@@ -150,6 +150,13 @@ kern_return_t pset_add(PortSet* pset, Port* port) {
         return KERN_RESOURCE_SHORTAGE;
     }
     mqueue_match_set_waiters(port, pset);
+    if (mk_timer_armed(port)) {
+        // Receivers blocked on the set sleep again, no longer than the timer's deadline.
+        while (Waiter* w = pset->receivers.head) {
+            w->state = kRcvRetry;
+            thread_wakeup(w);
+        }
+    }
     return KERN_SUCCESS;
 }
 
@@ -303,6 +310,7 @@ void port_destroy(Port* port) {
         notify_send_once(ns);
     }
     dnnotify(port);
+    if (port->kotype == Kotype::Timer) mk_timer_port_destroyed(port);
     port_release(port);
 }
 

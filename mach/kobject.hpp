@@ -1,6 +1,6 @@
-// Kernel objects behind ports (xnu osfmk/kern/ipc_kobject.c): tasks, threads, the host, semaphores. A message
-// sent to one is handled at once by the MIG server for its id (mig.cpp) and the reply goes to the request's
-// reply port.
+// Kernel objects behind ports (xnu osfmk/kern/ipc_kobject.c): tasks, threads, the host, semaphores (and mk_timer
+// ports, whose receive right the task holds: mk_timer.cpp). A message sent to one is handled at once by the MIG
+// server for its id (mig.cpp) and the reply goes to the request's reply port.
 #pragma once
 
 #include "ipc_kmsg.hpp"
@@ -34,5 +34,12 @@ kern_return_t semaphore_destroy(Task* task, Semaphore* s);  // consumes the call
 Port* semaphore_to_port(Semaphore* s);                      // consumes a reference; makes a send right
 Semaphore* port_to_semaphore(Port* port);                   // a new reference, or null
 void semaphore_dereference(Semaphore* s);
+
+// Timers (mk_timer.cpp), fired lazily under the IPC lock.
+void mk_timer_fire_due(Task* task);               // timers whose deadline passed send their message
+bool mk_timer_armed(const Port* port);            // a timer port with an armed deadline
+uint64_t mk_timer_next_deadline(Object* obj);     // CLOCK_MONOTONIC deadline of the earliest armed timer a
+                                                  // receive on the port or set could get; 0 if none
+void mk_timer_port_destroyed(Port* port);         // port_destroy of a timer port: the timer goes
 
 }  // namespace mach

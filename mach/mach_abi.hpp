@@ -36,8 +36,8 @@ constexpr kern_return_t KERN_UREFS_OVERFLOW = 19;
 constexpr kern_return_t KERN_INVALID_CAPABILITY = 20;
 constexpr kern_return_t KERN_RIGHT_EXISTS = 21;
 constexpr kern_return_t KERN_INVALID_HOST = 22;
-constexpr kern_return_t KERN_ALREADY_IN_SET = 23;
-constexpr kern_return_t KERN_NOT_WAITING = 26;
+constexpr kern_return_t KERN_ALREADY_IN_SET = 11;
+constexpr kern_return_t KERN_NOT_WAITING = 48;
 constexpr kern_return_t KERN_TERMINATED = 37;
 constexpr kern_return_t KERN_OPERATION_TIMED_OUT = 49;
 constexpr kern_return_t KERN_NOT_SUPPORTED = 46;
@@ -240,6 +240,12 @@ struct mach_msg_base_t {
     uint32_t msgh_descriptor_count;
 };
 static_assert(sizeof(mach_msg_base_t) == 28);
+// osfmk/mach/mk_timer.h (#pragma pack(4))
+struct __attribute__((packed, aligned(4))) mk_timer_expire_msg_t {
+    mach_msg_header_t header;
+    uint64_t unused[3];
+};
+static_assert(sizeof(mk_timer_expire_msg_t) == 48);
 struct __attribute__((packed, aligned(4))) port_descriptor_t {
     mach_port_name_t name;
     uint32_t pad1;

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "ipc_kmsg.hpp"
+#include "kobject.hpp"
 #include "task.hpp"
 
 namespace mach {
@@ -288,6 +289,7 @@ static void status_of(const Port* port, mach_port_status_t* s) {
 kern_return_t mp_get_attributes(Space* space, mach_port_name_t name, int flavor, uint32_t* info, uint32_t* count) {
     Port* port;
     kern_return_t kr;
+    if (space->task) mk_timer_fire_due(space->task);  // a queue count includes timers that fired
     switch (flavor) {
         case MACH_PORT_LIMITS_INFO:
             if (*count < 1) return KERN_FAILURE;
@@ -376,6 +378,11 @@ kern_return_t mp_request_notification(Space* space, mach_port_name_t name, int32
             if (sync != 0) return KERN_INVALID_VALUE;
             if (!port_valid(name)) return KERN_INVALID_RIGHT;
             if ((kr = port_translate_receive(space, name, &port)) != KERN_SUCCESS) return kr;
+            if (port->kotype != Kotype::None) {
+                // Not for kernel objects (an mk_timer port is one in XNU).
+                guard_exception(space, name, 0, kGUARD_EXC_INVALID_RIGHT);
+                return KERN_INVALID_RIGHT;
+            }
             if (port->pdrequest) {
                 guard_exception(space, name, 0, 1u << 14);  // kGUARD_EXC_KERN_FAILURE
                 return KERN_FAILURE;

@@ -125,18 +125,20 @@ struct Usage {
 // What XNU's basic-info flavors report: the map size, resident memory (now and at most), and the times of the
 // task's terminated threads (_task_fill_times: recount_task_terminated_times), here the process's total less
 // what its live threads used, in the kernel's clock ticks.
-bool task_usage(int pid, Usage* u) {
+bool task_usage(Task* task, Usage* u) {
+    int pid = task->pid;
     char buf[4096];
     if (!read_proc(pid, "statm", buf, sizeof buf)) return false;
     unsigned long long size = 0, rss = 0;
     if (sscanf(buf, "%llu %llu", &size, &rss) != 2) return false;
     u->virt = size * 4096;
     u->resident = rss * 4096;
-    u->resident_max = u->resident;
-    if (read_proc(pid, "status", buf, sizeof buf)) {
-        if (const char* p = strstr(buf, "VmHWM:")) u->resident_max = strtoull(p + 6, nullptr, 10) * 1024;
-        if (u->resident_max < u->resident) u->resident_max = u->resident;
-    }
+    // The ledger's lifetime maximum: Linux's VmHWM is updated lazily, so it is also kept at least as high as any
+    // resident size reported before.
+    u->resident_max = std::max(task->resident_max, u->resident);
+    if (read_proc(pid, "status", buf, sizeof buf))
+        if (const char* p = strstr(buf, "VmHWM:")) u->resident_max = std::max<uint64_t>(u->resident_max, strtoull(p + 6, nullptr, 10) * 1024);
+    task->resident_max = u->resident_max;
     uint64_t ut = 0, st = 0;
     if (!read_proc(pid, "stat", buf, sizeof buf) || !stat_times(buf, &ut, &st)) return false;
     char path[64];
@@ -174,7 +176,7 @@ kern_return_t task_info(Task* task, uint32_t flavor, uint32_t* out, uint32_t* co
     switch (flavor) {
         case TASK_BASIC_INFO_64: {
             if (*count < TASK_BASIC_INFO_64_COUNT) return KERN_INVALID_ARGUMENT;
-            if (!task_usage(task->pid, &u)) return KERN_FAILURE;
+            if (!task_usage(task, &u)) return KERN_FAILURE;
             task_basic_info_64_t i{0, u.virt, u.resident, u.user, u.system, POLICY_TIMESHARE};
             memcpy(out, &i, sizeof i);
             *count = TASK_BASIC_INFO_64_COUNT;
@@ -183,7 +185,7 @@ kern_return_t task_info(Task* task, uint32_t flavor, uint32_t* out, uint32_t* co
         case TASK_BASIC_INFO_32: {
             constexpr uint32_t n = 8;  // TASK_BASIC_INFO_32_COUNT
             if (*count < n) return KERN_INVALID_ARGUMENT;
-            if (!task_usage(task->pid, &u)) return KERN_FAILURE;
+            if (!task_usage(task, &u)) return KERN_FAILURE;
             uint32_t i[n] = {0, uint32_t(u.virt), uint32_t(std::min<uint64_t>(u.resident, UINT32_MAX)),
                              uint32_t(u.user.seconds), uint32_t(u.user.microseconds), uint32_t(u.system.seconds),
                              uint32_t(u.system.microseconds), uint32_t(POLICY_TIMESHARE)};
@@ -193,7 +195,7 @@ kern_return_t task_info(Task* task, uint32_t flavor, uint32_t* out, uint32_t* co
         }
         case MACH_TASK_BASIC_INFO: {
             if (*count < MACH_TASK_BASIC_INFO_COUNT) return KERN_INVALID_ARGUMENT;
-            if (!task_usage(task->pid, &u)) return KERN_FAILURE;
+            if (!task_usage(task, &u)) return KERN_FAILURE;
             mach_task_basic_info_t i{u.virt, u.resident, u.resident_max, u.user, u.system, POLICY_TIMESHARE, 0};
             memcpy(out, &i, sizeof i);
             *count = MACH_TASK_BASIC_INFO_COUNT;

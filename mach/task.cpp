@@ -149,11 +149,18 @@ Task* current_task(tracer::Thread& t) {
             fresh->self_port = port_alloc_kobject(Kotype::Task, fresh);
             fresh->host_port = port_alloc_kobject(Kotype::Host, fresh);
             int slot = -1;
-            for (int i = 0; i < kMaxTasks; i++)
-                if (!g_tasks[i]) {
-                    slot = i;
-                    break;
-                }
+            for (int pass = 0; pass < 2 && slot < 0; pass++) {
+                for (int i = 0; i < kMaxTasks; i++)
+                    if (!g_tasks[i]) {
+                        slot = i;
+                        break;
+                    }
+                // Full (a supervisor that served many processes): forget the tasks of processes that are gone.
+                if (slot < 0)
+                    for (Task*& other_task : g_tasks)
+                        if (other_task && tracer::raw_syscall(SYS_kill, other_task->pid, 0) == -ESRCH)
+                            destroy_task(other_task);
+            }
             if (!fresh->space || !fresh->self_port || !fresh->host_port || slot < 0) return nullptr;
             g_tasks[slot] = fresh;
             result = fresh;

@@ -18,6 +18,7 @@
 namespace mach {
 
 struct Semaphore;
+struct MkTimer;
 
 struct ThreadObj {
     int tid = 0;
@@ -34,9 +35,11 @@ struct Task {
     Port* host_port = nullptr;
     ThreadObj* threads = nullptr;
     Semaphore* semaphores = nullptr;
+    MkTimer* timers = nullptr;  // its mk_timer ports (mk_timer.cpp)
     uint32_t slot_bits[32] = {};  // which of the 1024 futex words are in use
     uint32_t platform = 0, sdk = 0;  // the program's LC_BUILD_VERSION (sdk as xxxx.yy.zz nibbles), 0 if unknown
     bool sdk_known = false;
+    uint64_t resident_max = 0;       // the highest resident size task_info has seen (a lifetime maximum)
     security_token_t sec_token{};    // what messages it sends carry in their trailers
     audit_token_t audit_token{};
     // A fatal EXC_GUARD raised during the current trap: the process ends when the trap returns.

@@ -8,6 +8,7 @@
 #include <sched.h>
 
 #include "common_mach.hpp"
+#include "mach.hpp"
 #include "syscalls/trace.hpp"
 
 namespace mach {
@@ -575,3 +576,27 @@ SysResult mach_task_for_pid(Thread& t, uint32_t target_tport, int32_t pid, Trace
 }
 
 }  // namespace xnu_sys
+
+namespace mach {
+
+uint32_t thread_port_copyout(Thread& t, int tid) {
+    Task* task = current_task(t);
+    if (!task) return MACH_PORT_NULL;
+    IpcLock lock(t);
+    ThreadObj* th = thread_object(task, tid);
+    return th ? xnu_sys::copyout_send(task->space, th->port) : MACH_PORT_NULL;
+}
+
+int thread_terminate_cleanup(Thread& t, uint32_t sema, uint32_t kthport) {
+    kern_return_t kr = KERN_SUCCESS;
+    if (sema != MACH_PORT_NULL) kr = kern_return_t(xnu_sys::mach_semaphore_signal_trap(t, sema).value);
+    if (kthport != MACH_PORT_NULL) {
+        if (Task* task = current_task(t)) {
+            IpcLock lock(t);
+            mp_deallocate(task->space, kthport);
+        }
+    }
+    return kr;
+}
+
+}  // namespace mach

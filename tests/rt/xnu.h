@@ -382,4 +382,16 @@ static inline int t_spawn(void (*fn)(void*), void* arg) {
     return r.err ? -r.err : 0;
 }
 
+/* Mach timers (xnu osfmk/kern/mk_timer.c): traps 91-95. */
+enum { MT_mk_timer_create = 91, MT_mk_timer_destroy = 92, MT_mk_timer_arm = 93, MT_mk_timer_cancel = 94,
+       MT_mk_timer_arm_leeway = 95 };
+
+/* mach_absolute_time, as gettimeofday's third argument gives it (bsd/kern/kern_time.c). */
+static inline unsigned long t_abs_now(void) {
+    long tv[2];
+    unsigned long abs = 0;
+    BSD(gettimeofday, tv, 0, &abs);
+    return abs;
+}
+
 #endif
