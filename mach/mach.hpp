@@ -19,4 +19,8 @@ uint32_t thread_port_copyout(tracer::Thread& t, int tid);
 // `kthport` (if not MACH_PORT_NULL). Returns the signal's kern_return_t (KERN_SUCCESS when none).
 int thread_terminate_cleanup(tracer::Thread& t, uint32_t sema, uint32_t kthport);
 
+// The thread id behind a send right `name` to a thread port in the calling process's space, or -1
+// (port_name_to_thread with PORT_INTRANS_THREAD_IN_CURRENT_TASK).
+int thread_tid_of_port(tracer::Thread& t, uint32_t name);
+
 }  // namespace mach

@@ -587,6 +587,16 @@ uint32_t thread_port_copyout(Thread& t, int tid) {
     return th ? xnu_sys::copyout_send(task->space, th->port) : MACH_PORT_NULL;
 }
 
+int thread_tid_of_port(Thread& t, uint32_t name) {
+    Task* task = current_task(t);
+    if (!task || !port_valid(name)) return -1;
+    IpcLock lock(t);
+    Port* port;
+    if (port_translate_send(task->space, name, &port) != KERN_SUCCESS) return -1;
+    if (!port->active || port->kotype != Kotype::Thread || !port->kobject) return -1;
+    return static_cast<ThreadObj*>(port->kobject)->tid;
+}
+
 int thread_terminate_cleanup(Thread& t, uint32_t sema, uint32_t kthport) {
     kern_return_t kr = KERN_SUCCESS;
     if (sema != MACH_PORT_NULL) kr = kern_return_t(xnu_sys::mach_semaphore_signal_trap(t, sema).value);

@@ -3,13 +3,11 @@
 // rdi = pthread, rsi = thread port, rdx = function, rcx = argument, r8 = stack, r9 = flags.
 #include "abi/xnu_signal.hpp"
 #include "common.hpp"
+#include "mach/mach.hpp"
 
 namespace xnu_sys {
 namespace {
 
-// Mach thread ports come with the Mach issue; until then each thread gets a stable, valid-looking name of
-// its own (an index into a space with generation bits as XNU writes them, xnu osfmk/ipc/ipc_entry.h).
-uint32_t thread_port_name(int tid) { return (uint32_t(tid & 0xffffff) << 8) | 0x03; }
 
 }  // namespace
 
@@ -70,12 +68,6 @@ SysResult sys_bsdthread_create(Thread& t, TraceeAddr func, TraceeAddr func_arg, 
         gs = pthread.addr + ps.tsd_offset;
         flags |= xnu::XNU_PTHREAD_START_TSD_BASE_SET;
     }
-    // The new thread's port is kept where libpthread reads mach_thread_self() from.
-    uint32_t port_placeholder = 0;
-    if (ps.mach_thread_self_offset && ps.tsd_offset) {
-        uint64_t zero = 0;
-        XNU_TRY(t.write(pthread + ps.tsd_offset + ps.mach_thread_self_offset, &zero, sizeof zero));
-    }
     tracer::Regs start{};
     start.rip = ps.threadstart;
     start.rdi = pthread.addr;
@@ -85,23 +77,39 @@ SysResult sys_bsdthread_create(Thread& t, TraceeAddr func, TraceeAddr func_arg, 
     start.r9 = flags;
     start.rsp = stack.addr;
     start.rflags = 0x202;
-    start.rsi = port_placeholder;
-    int64_t tid = t.create_thread(start, gs);
+    int64_t tid = t.create_thread(stack.addr, gs);
     if (tid < 0) return tid == -EAGAIN ? SysResult::error(xnu::XNU_EAGAIN) : SysResult::error(xnu::XNU_ENOMEM);
+    // A send right to the new thread's port: in rsi, and where libpthread reads mach_thread_self() from.
+    uint32_t port = mach::thread_port_copyout(t, int(tid));
+    start.rsi = port;
     if (ps.mach_thread_self_offset && ps.tsd_offset) {
-        uint64_t port = thread_port_name(int(tid));
-        t.write(pthread + ps.tsd_offset + ps.mach_thread_self_offset, &port, sizeof port);
+        uint64_t word = port;
+        t.write(pthread + ps.tsd_offset + ps.mach_thread_self_offset, &word, sizeof word);
     }
+    t.start_thread(tid, start);
     return SysResult::ok(pthread.addr);
 }
 
-/// bsdthread_terminate implements XNU BSD bsdthread_terminate (361): frees the given range (the thread's own
-/// stack, usually) and ends the calling thread. The Mach semaphore it may signal comes with the Mach issue.
+/// bsdthread_terminate implements XNU BSD bsdthread_terminate (361): signals the semaphore and drops the
+/// thread's port name (libpthread waits on the one for pthread_join), frees the given range (the thread's own
+/// stack, usually) and ends the calling thread.
 SysResult sys_bsdthread_terminate(Thread& t, TraceeAddr stackaddr, uint64_t freesize, uint32_t port, TraceeAddr sema) {
-    (void)port;
-    if (!sema.null()) report_unimplemented(SysClass::Bsd, 361, "bsdthread_terminate semaphore signal");
+    mach::thread_terminate_cleanup(t, uint32_t(sema.addr), port);
     t.exit_thread(stackaddr.null() ? 0 : stackaddr.addr, stackaddr.null() ? 0 : freesize);
     return SysResult::just_return();  // reached only if the thread could not end
+}
+
+/// __pthread_kill implements XNU BSD __pthread_kill (328): a signal to one thread of the process, named by its
+/// thread port (xnu bsd/kern/kern_sig.c: ESRCH for a name that is not a thread of this task, EINVAL for a bad
+/// signal, 0 delivers nothing).
+SysResult sys_pthread_kill(Thread& t, int32_t thread_port, int32_t sig) {
+    int tid = mach::thread_tid_of_port(t, uint32_t(thread_port));
+    if (tid < 0) return SysResult::error(xnu::XNU_ESRCH);
+    if (sig < 0 || sig >= xnu::XNU_NSIG) return SysResult::error(xnu::XNU_EINVAL);
+    if (sig == 0) return SysResult::ok(0);
+    int lsig = xlate::signal_to_linux(sig);
+    if (lsig == 0) return SysResult::error(xnu::XNU_ENOTSUP);
+    return from_linux(t.sys(SYS_tgkill, {t.pid(), tid, lsig}));
 }
 
 }  // namespace xnu_sys

@@ -2,6 +2,7 @@
 
 #include <asm/prctl.h>
 #include <csignal>
+#include <linux/futex.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <ucontext.h>
@@ -166,19 +167,33 @@ void setup_thread_altstack() {
 
 }  // namespace
 
-// What a new thread finds on its stack.
+// What a new thread finds on its stack: it waits until `ready` is set, then takes `regs`.
 struct ThreadStart {
-    Regs regs;
+    uint32_t ready;
+    uint32_t pad;
     uint64_t gs_base;
+    Regs regs;
 };
 
-int64_t InprocThread::create_thread(const Regs& start, uint64_t gs_base) {
-    uint64_t block = ((start.rsp - 128 - sizeof(ThreadStart)) & ~uint64_t(15));
-    ThreadStart ts{start, gs_base};
+int64_t InprocThread::create_thread(uint64_t stack, uint64_t gs_base) {
+    uint64_t block = ((stack - 128 - sizeof(ThreadStart)) & ~uint64_t(15));
+    ThreadStart ts{};
+    ts.gs_base = gs_base;
     if (write(TraceeAddr(block), &ts, sizeof ts) != 0) return -EFAULT;
     constexpr unsigned long kFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
                                      CLONE_SYSVSEM;
-    return macrun_clone_thread(kFlags, block);
+    int64_t tid = macrun_clone_thread(kFlags, block);
+    if (tid > 0) start_block_ = block;
+    return tid;
+}
+
+void InprocThread::start_thread(int64_t, const Regs& start) {
+    auto* ts = reinterpret_cast<ThreadStart*>(start_block_);
+    if (!ts) return;
+    write(TraceeAddr(start_block_ + offsetof(ThreadStart, regs)), &start, sizeof start);
+    __atomic_store_n(&ts->ready, 1u, __ATOMIC_RELEASE);
+    raw_syscall(SYS_futex, long(&ts->ready), FUTEX_WAKE_PRIVATE, 1);
+    start_block_ = 0;
 }
 
 }  // namespace tracer
@@ -187,7 +202,9 @@ extern "C" void macrun_enter_regs(const tracer::Regs* r);
 
 // The first code of a new program thread, on its own stack: macrun's per-thread state, the %gs base
 // (the TSD area), then the program's thread-start routine.
-extern "C" [[noreturn]] void macrun_thread_start(const tracer::ThreadStart* block) {
+extern "C" [[noreturn]] void macrun_thread_start(tracer::ThreadStart* block) {
+    while (!__atomic_load_n(&block->ready, __ATOMIC_ACQUIRE))
+        tracer::raw_syscall(SYS_futex, long(&block->ready), FUTEX_WAIT_PRIVATE, 0, 0);
     tracer::ThreadStart ts = *block;
     tracer::setup_thread_altstack();
     if (tracer::sud::active()) tracer::sud::enable_current_thread();

@@ -50,7 +50,8 @@ class InprocThread final : public Thread {
     // The new thread starts on a block below the program's stack pointer (its registers and %gs base),
     // sets up what a thread of an inproc program needs (tracer/inproc.cpp macrun_thread_start), then enters
     // the program.
-    int64_t create_thread(const Regs& start, uint64_t gs_base) override;
+    int64_t create_thread(uint64_t stack, uint64_t gs_base) override;
+    void start_thread(int64_t tid, const Regs& start) override;
     void exit_thread(uint64_t addr, uint64_t len) override { macrun_unmap_and_exit(addr, len); }
 
     bool get_fxsave(uint8_t* image) override {
@@ -80,7 +81,6 @@ class InprocThread final : public Thread {
         long a[6] = {};
         for (size_t i = 0; i < nargs && i < 6; i++)
             a[i] = args[i].kind == LinuxArg::Kind::Value ? long(args[i].value) : reinterpret_cast<long>(args[i].local);
-        if (nr == SYS_tgkill && tid_ == 0) a[1] = tid();
         return raw_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
     }
 
@@ -100,6 +100,7 @@ class InprocThread final : public Thread {
   private:
     ucontext_t* uc_;
     uint8_t* fxsave_;
+    uint64_t start_block_ = 0;  // the ThreadStart of the thread create_thread made, until start_thread
 };
 
 }  // namespace tracer

@@ -138,7 +138,8 @@ class PtraceThread final : public Thread {
         return process_vm_writev(tid_, &local, 1, &remote, 1, 0) == ssize_t(n) ? 0 : xnu::XNU_EFAULT;
     }
 
-    int64_t create_thread(const Regs& start, uint64_t gs_base) override;
+    int64_t create_thread(uint64_t stack, uint64_t gs_base) override;
+    void start_thread(int64_t tid, const Regs& start) override;
     void exit_thread(uint64_t addr, uint64_t len) override {
         if (addr && len) sys(SYS_munmap, {addr, len});
         sys(SYS_exit, {0});
@@ -257,12 +258,18 @@ struct PendingStart {
 };
 std::unordered_map<int, PendingStart> g_pending_start;
 
-int64_t PtraceThread::create_thread(const Regs& start, uint64_t gs_base) {
+// The new thread is held at its first stop until this call's handler is over (settle_children): its start
+// state can still be set then.
+int64_t PtraceThread::create_thread(uint64_t stack, uint64_t gs_base) {
     constexpr unsigned long kFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
                                      CLONE_SYSVSEM;
-    int64_t tid = sys(SYS_clone, {kFlags, start.rsp, 0, 0, 0});
-    if (tid > 0) g_pending_start[int(tid)] = PendingStart{start, gs_base};
+    int64_t tid = sys(SYS_clone, {kFlags, stack, 0, 0, 0});
+    if (tid > 0) g_pending_start[int(tid)] = PendingStart{Regs{}, gs_base};
     return tid;
+}
+
+void PtraceThread::start_thread(int64_t tid, const Regs& start) {
+    if (auto it = g_pending_start.find(int(tid)); it != g_pending_start.end()) it->second.regs = start;
 }
 
 // A thread created by bsdthread_create stops first (it is traced from birth): give it its start state.

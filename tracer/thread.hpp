@@ -81,9 +81,11 @@ class Thread {
     virtual bool get_fxsave(uint8_t* image512) = 0;
     virtual bool set_fxsave(const uint8_t* image512) = 0;
 
-    // Starts a new thread in the thread's process with the given registers and %gs base. Returns its thread
-    // id or -errno (Linux).
-    virtual int64_t create_thread(const Regs& start, uint64_t gs_base) = 0;
+    // Creates a new thread in the thread's process, held before its first instruction until start_thread gives
+    // it its registers (which may depend on the new thread's id, as its Mach port name does), with the given
+    // %gs base and `stack` as a scratch stack for the hand-over. Returns its thread id or -errno (Linux).
+    virtual int64_t create_thread(uint64_t stack, uint64_t gs_base) = 0;
+    virtual void start_thread(int64_t tid, const Regs& start) = 0;
     // Ends the calling thread after unmapping [addr, addr+len) (its own stack, possibly): nothing of the
     // thread's stack is used once the unmap is done. Does not return when it succeeds.
     virtual void exit_thread(uint64_t unmap_addr, uint64_t unmap_len) = 0;

@@ -38,7 +38,8 @@ class LocalThread final : public tracer::Thread {
     void set_linux_sigmask(uint64_t) override {}
     bool get_fxsave(uint8_t*) override { return false; }
     bool set_fxsave(const uint8_t*) override { return false; }
-    int64_t create_thread(const tracer::Regs&, uint64_t) override { return -ENOSYS; }
+    int64_t create_thread(uint64_t, uint64_t) override { return -ENOSYS; }
+    void start_thread(int64_t, const tracer::Regs&) override {}
     void exit_thread(uint64_t, uint64_t) override {}
 };
 
