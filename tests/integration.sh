@@ -64,6 +64,11 @@ for b in inproc ptrace; do
     check "[$b] a signal ignored at exec reads back as SIG_IGN" bash -c "trap '' USR1; $M --backend=$b run $C/sigdisp 30; [ \$? -eq 1 ]"
     check "[$b] and one not ignored as SIG_DFL" status_is 0 $M --backend=$b run $C/sigdisp 30
 done
+if [ "$(cat /proc/sys/kernel/core_pattern 2>/dev/null)" = core ]; then
+    for b in inproc ptrace; do
+        check "[$b] a child that dumps core: wait4 shows signal 11 and the core flag" bash -c "cd $tmp && $(pwd)/$M --backend=$b run $(pwd)/$C/waitcore >/dev/null; r=\$?; rm -f core core.*; [ \$r -eq 0 ]"
+    done
+fi
 check "a program the shell started keeps its PID" bash -c "$M run $C/killself 30 & pid=\$!; wait \$pid; [ \$? -eq 138 ]"
 check "missing file: exit 127 and a message" bash -c "$M run /nonexistent/prog 2>$tmp/e; [ \$? -eq 127 ] && grep -q 'No such file' $tmp/e"
 printf 'not a mach-o at all' > "$tmp/text"

@@ -92,8 +92,9 @@ def main():
         import termios
         pid, fd = pty.fork()
         if pid == 0:
+            # The size is set before the program starts, so it cannot read the terminal too early.
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
             os.execv(macrun, [macrun, f"--backend={backend}", "run", cat])
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
         data = read_until(fd, b"termios ok")
         _, st = os.waitpid(pid, 0)
         if b"rows=33 cols=101" not in data or not (os.WIFEXITED(st) and os.WEXITSTATUS(st) == 0):
