@@ -96,6 +96,12 @@ int main(void) {
     t_sigaction(SIGUSR1, 0, 0, 0, &old);
     CHECK(hits == 3 && old.handler == 0, "after one delivery the disposition is SIG_DFL again");
 
+    /* SA_NODEFER: the signal stays unblocked while its own handler runs. */
+    EXPECT_OK(t_sigaction(SIGUSR1, on_usr1, SA_SIGINFO | SA_NODEFER, 0, 0), "sigaction(SA_NODEFER)");
+    BSD(kill, pid, SIGUSR1, 1);
+    CHECK(hits == 4 && (last_mask & (1u << (SIGUSR1 - 1))) == 0, "SA_NODEFER: not blocked inside its handler");
+    hits = 3;
+
     /* Nested: SIGUSR2's handler raises SIGUSR1, which is not in its mask. */
     t_sigaction(SIGUSR1, on_usr1, SA_SIGINFO, 0, 0);
     EXPECT_OK(t_sigaction(SIGUSR2, on_usr2_outer, SA_SIGINFO, 0, 0), "sigaction(SIGUSR2)");
@@ -118,8 +124,10 @@ int main(void) {
     /* Faults: a handler that changes rip in the mcontext resumes elsewhere. */
     EXPECT_OK(t_sigaction(SIGSEGV, on_fault, SA_SIGINFO, 0, 0), "sigaction(SIGSEGV)");
     hits = 0;
-    __asm__ volatile("movq 0x0, %%rax" ::: "rax", "memory");  /* 8 bytes: 48 8b 04 25 00 00 00 00 */
+    unsigned long fault_at;
+    __asm__ volatile("lea 1f(%%rip), %0\n1: movq 0x0, %%rax" : "=r"(fault_at) :: "rax", "memory");  /* movq: 8 bytes */
     CHECK(hits == 1 && last_sig == SIGSEGV && last_code == SEGV_MAPERR && last_addr == 0, "null read: SIGSEGV, SEGV_MAPERR, si_addr 0");
+    CHECK(saved_rip == fault_at, "the mcontext's rip is the faulting instruction");
     char* ro = (char*)BSD(mmap, 0, 4096, PROT_READ, MAP_ANON | MAP_PRIVATE, -1, 0).val;
     EXPECT_OK(t_sigaction(SIGBUS, on_fault, SA_SIGINFO, 0, 0), "sigaction(SIGBUS)");
     __asm__ volatile("movb %%al, (%0)\n\t.byte 0x0f, 0x1f, 0x44, 0x00, 0x00, 0x90" ::"r"(ro) : "memory");  /* 2 + 6 bytes */
