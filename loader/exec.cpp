@@ -132,6 +132,9 @@ int exec_macho(const ExecOptions& opts) {
     if (std::string err = allocate_stack(stack_size, top); !err.empty()) return fail(path, err);
     StackImage stack;
     build_stack(top, opts.argv, opts.envp, apple_strings(path, top, stack_size), 0, stack);
+    tracer::g_runtime.args_area = stack.strings;
+    tracer::g_runtime.args_area_end = stack.strings_end;
+    tracer::g_runtime.argc = int(stack.argc);
 
     tracer::g_runtime.fastpath = opts.fastpath && opts.backend == Backend::Inproc;
     int rc = 0;

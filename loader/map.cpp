@@ -132,19 +132,33 @@ std::string allocate_stack(uint64_t stack_size, uint64_t& top) {
 
 void build_stack(uint64_t top, const std::vector<std::string>& argv, const std::vector<std::string>& envp,
                  const std::vector<std::string>& apple, uint64_t mach_header_slot, StackImage& out) {
-    // Strings first, from the top down: the executable path, then argv, envp and apple strings.
-    uint64_t sp = top;
-    auto push_string = [&](const std::string& s) {
-        sp -= s.size() + 1;
-        std::memcpy(reinterpret_cast<void*>(sp), s.c_str(), s.size() + 1);
-        return sp;
+    // The strings area, as XNU's exec lays it out below the top of the stack (bsd/kern/kern_exec.c
+    // exec_copyout_strings): "executable_path=PATH" (apple[0] points at it) padded with NULs to 8 bytes, then
+    // the argv, envp and remaining apple strings in order. KERN_PROCARGS2 reads this area back.
+    size_t total = 0;
+    std::string first = apple.empty() ? std::string("executable_path=") : apple[0];
+    size_t first_len = (first.size() + 1 + 7) & ~size_t(7);
+    total += first_len;
+    for (auto& s : argv) total += s.size() + 1;
+    for (auto& s : envp) total += s.size() + 1;
+    for (size_t i = 1; i < apple.size(); i++) total += apple[i].size() + 1;
+    uint64_t area = (top - total) & ~uint64_t(7);
+    uint64_t cur = area;
+    auto put_string = [&](const std::string& s, size_t room) {
+        uint64_t at = cur;
+        std::memset(reinterpret_cast<void*>(cur), 0, room);
+        std::memcpy(reinterpret_cast<void*>(cur), s.c_str(), s.size());
+        cur += room;
+        return at;
     };
-    push_string(apple.empty() ? std::string() : apple[0].substr(apple[0].find('=') + 1));
     std::vector<uint64_t> a, e, p;
-    for (auto& s : argv) a.push_back(push_string(s));
-    for (auto& s : envp) e.push_back(push_string(s));
-    for (auto& s : apple) p.push_back(push_string(s));
-    sp &= ~uint64_t(15);
+    p.push_back(put_string(first, first_len));
+    for (auto& s : argv) a.push_back(put_string(s, s.size() + 1));
+    for (auto& s : envp) e.push_back(put_string(s, s.size() + 1));
+    for (size_t i = 1; i < apple.size(); i++) p.push_back(put_string(apple[i], apple[i].size() + 1));
+    out.strings = area;
+    out.strings_end = cur;
+    uint64_t sp = area & ~uint64_t(15);
 
     // Pointer area: [mach_header] argc argv... 0 envp... 0 apple... 0, with the start 16-byte aligned.
     size_t words = (mach_header_slot ? 1 : 0) + 1 + a.size() + 1 + e.size() + 1 + p.size() + 1;

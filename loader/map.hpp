@@ -22,6 +22,7 @@ std::string map_image(const macho::Image& img, int fd, Mapped& out);
 struct StackImage {
     uint64_t sp = 0;  // the initial rsp: points at argc (or at the mach_header slot when dyld is used)
     uint64_t argc = 0, argv = 0, envp = 0, apple = 0;  // for an LC_MAIN entry called without dyld
+    uint64_t strings = 0, strings_end = 0;             // the strings area (KERN_PROCARGS2 reads it)
 };
 
 // Builds the initial stack as XNU's exec does (bsd/kern/kern_exec.c exec_copyout_strings): strings at the

@@ -3,6 +3,8 @@
 // up with {0,3} (name2oid) can be read back by number.
 #include <sys/utsname.h>
 
+#include <fcntl.h>
+
 #include "common.hpp"
 #include "loader/commpage.hpp"
 #include "procfs.hpp"
@@ -269,6 +271,93 @@ SysResult name2oid(Thread& t, const Request& req) {
     return finish(t, req, node->mib, sizeof node->mib);
 }
 
+// kern.procargs2.<pid>: argc, then the process's strings area (xnu bsd/kern/kern_sysctl.c
+// sysctl_procargsx): the executable's path (without XNU's "executable_path=" key) padded with NULs, then the
+// argv and envp strings. A buffer smaller than the data gets its last bytes. For this process the area is
+// read from its initial stack, as XNU reads it; for another, it is made from /proc/PID/{exe,cmdline,environ}.
+SysResult kern_procargs2(Thread& t, int pid, const Request& req) {
+    constexpr int64_t kArgMax = 1024 * 1024;
+    int64_t buflen = req.old.null() ? 0 : int64_t(req.oldlen) - int64_t(sizeof(int32_t));
+    if (!req.old.null() && (buflen <= 0 || buflen > kArgMax)) return SysResult::error(xnu::XNU_EINVAL);
+    constexpr uint64_t kKey = 16;  // strlen("executable_path=")
+    char chunk[4096];
+    int32_t argc = 0;
+    // The pieces of the area, in order: a range of this process's memory, or a /proc file of another.
+    struct Piece { uint64_t addr = 0; const char* file = nullptr; uint64_t len = 0; };
+    Piece pieces[4];
+    int npieces = 0;
+    char exe[xnu::XNU_PATH_MAX + 8] = {}, cmdline_path[64], environ_path[64];
+    auto file_size = [&](const char* path, int* nuls) -> int64_t {
+        int64_t fd = t.sys(SYS_openat, {-100, in(path, strlen(path) + 1), O_RDONLY | O_CLOEXEC, 0});
+        if (fd < 0) return -1;
+        int64_t total = 0, n;
+        while ((n = t.sys(SYS_read, {fd, out(chunk, sizeof chunk), sizeof chunk})) > 0) {
+            total += n;
+            if (nuls) for (int64_t k = 0; k < n; k++) *nuls += chunk[k] == 0;
+        }
+        t.sys(SYS_close, {fd});
+        return total;
+    };
+    if (pid == t.pid() && tracer::g_runtime.args_area) {
+        argc = tracer::g_runtime.argc;
+        pieces[npieces++] = {tracer::g_runtime.args_area + kKey, nullptr,
+                             tracer::g_runtime.args_area_end - tracer::g_runtime.args_area - kKey};
+    } else {
+        char link[64];
+        snprintf(link, sizeof link, "/proc/%d/exe", pid);
+        int64_t n = t.sys(SYS_readlinkat, {-100, in(link, strlen(link) + 1), out(exe, sizeof exe - 8), sizeof exe - 8});
+        if (n < 0) return SysResult::error(xnu::XNU_EINVAL);  // no such process (XNU: EINVAL)
+        size_t padded = (size_t(n) + 1 + 7) & ~size_t(7);
+        pieces[npieces++] = {reinterpret_cast<uint64_t>(exe), nullptr, padded};
+        snprintf(cmdline_path, sizeof cmdline_path, "/proc/%d/cmdline", pid);
+        snprintf(environ_path, sizeof environ_path, "/proc/%d/environ", pid);
+        int nuls = 0;
+        int64_t c = file_size(cmdline_path, &nuls), e = file_size(environ_path, nullptr);
+        argc = nuls;
+        if (c > 0) pieces[npieces++] = {0, cmdline_path, uint64_t(c)};
+        if (e > 0) pieces[npieces++] = {0, environ_path, uint64_t(e)};
+    }
+    uint64_t total = 0;
+    for (int k = 0; k < npieces; k++) total += pieces[k].len;
+    if (req.old.null()) {
+        uint64_t size = (total + sizeof(int32_t) + 3) & ~uint64_t(3);
+        if (!req.oldlenp.null()) XNU_TRY(t.write(req.oldlenp, &size, sizeof size));
+        return SysResult::ok(0);
+    }
+    uint64_t size = std::min<uint64_t>(total, uint64_t(buflen));
+    uint64_t skip = total - size;  // a short buffer gets the end of the area
+    XNU_TRY(t.write(req.old, &argc, sizeof argc));
+    uint64_t dst = req.old.addr + sizeof argc, pos = 0;
+    for (int k = 0; k < npieces; k++) {
+        const Piece& pc = pieces[k];
+        int64_t fd = -1;
+        if (pc.file) fd = t.sys(SYS_openat, {-100, in(pc.file, strlen(pc.file) + 1), O_RDONLY | O_CLOEXEC, 0});
+        for (uint64_t off = 0; off < pc.len;) {
+            uint64_t n = std::min<uint64_t>(sizeof chunk, pc.len - off);
+            if (pc.file) {
+                int64_t r = fd >= 0 ? t.sys(SYS_read, {fd, out(chunk, n), n}) : -1;
+                if (r <= 0) break;
+                n = uint64_t(r);
+            } else if (pc.addr == reinterpret_cast<uint64_t>(exe)) {
+                memcpy(chunk, exe + off, n);
+            } else if (t.read(TraceeAddr(pc.addr + off), chunk, n) != 0) {
+                break;
+            }
+            // Copy out the part of [pos, pos + n) that lies at or after `skip`.
+            uint64_t from = pos + n > skip ? (pos >= skip ? 0 : skip - pos) : n;
+            if (from < n) {
+                XNU_TRY(t.write(TraceeAddr(dst), chunk + from, n - from));
+                dst += n - from;
+            }
+            pos += n, off += n;
+        }
+        if (fd >= 0) t.sys(SYS_close, {fd});
+    }
+    uint64_t reported = size + sizeof argc;
+    if (!req.oldlenp.null()) XNU_TRY(t.write(req.oldlenp, &reported, sizeof reported));
+    return SysResult::ok(0);
+}
+
 }  // namespace
 
 /// sysctl implements XNU BSD sysctl(3)'s system call (202) for the nodes in kNodes, kern.proc.pid and
@@ -286,6 +375,10 @@ SysResult sys_sysctl(Thread& t, TraceeAddr name, uint32_t namelen, TraceeAddr ol
         // The handler takes exactly one argument after kern.proc.pid.
         if (namelen != 4) return SysResult::error(xnu::XNU_EINVAL);
         return kern_proc_pid(t, mib[3], req);
+    }
+    if (mib[0] == xnu::XNU_CTL_KERN && mib[1] == xnu::XNU_KERN_PROCARGS2) {
+        if (namelen != 3) return SysResult::error(xnu::XNU_EINVAL);
+        return kern_procargs2(t, mib[2], req);
     }
     const Node* node = find_by_mib(mib);
     if (!node) return SysResult::error(xnu::XNU_ENOENT);

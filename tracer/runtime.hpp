@@ -14,7 +14,10 @@ struct Runtime {
     bool fastpath = true;  // inproc: patch trapped `mov $N,%eax; [mov %rcx,%r10;] syscall` sites into calls
     bool no_fastpath_option = false;  // --no-fastpath was given: execve of a Mach-O passes it on
     int self_mem_fd = -1;  // /proc/self/mem, for patching read-only text
-    char exec_path[4096] = {};  // absolute; PROC_PIDPATHINFO_MAXSIZE is 4 * MAXPATHLEN
+    char exec_path[4096] = {};
+    // The program's strings area on its initial stack and its argc, for KERN_PROCARGS(2).
+    uint64_t args_area = 0, args_area_end = 0;
+    int argc = 0;  // absolute; PROC_PIDPATHINFO_MAXSIZE is 4 * MAXPATHLEN
     // Descriptors macrun keeps for itself; the program sees them as closed (EBADF).
     int reserved_fds[4] = {-1, -1, -1, -1};
     bool is_reserved_fd(int fd) const {
