@@ -103,8 +103,31 @@ kern_return_t vm_enter(Thread& t, uint64_t* addr, uint64_t size, uint64_t mask, 
     return KERN_SUCCESS;
 }
 
-// The common start of an allocating trap: the target check, then the in/out address read from the caller.
-// XNU returns MACH_SEND_INVALID_DEST for a foreign target and for an unreadable address pointer alike.
+// What mach_vm_allocate and mach_vm_map share: the in/out address read from the caller (unreadable is the
+// traps' MACH_SEND_INVALID_DEST default), the flag and size checks, the mapping, and the address written back
+// on success only (a failing copyout's errno becomes the result, as in xnu mach_kernelrpc.c).
+kern_return_t allocating_trap(Thread& t, TraceeAddr addr_ptr, uint64_t size, uint64_t mask, int32_t flags,
+                              uint32_t allowed, int32_t prot, bool empty_ok) {
+    uint64_t addr = 0;
+    if (t.read(addr_ptr, &addr, sizeof addr) != 0) return MACH_SEND_INVALID_DEST;
+    const uint64_t rounded = (size + kPageMask) & ~kPageMask;
+    kern_return_t kr;
+    if (uint32_t(flags) & ~allowed) {
+        kr = KERN_INVALID_ARGUMENT;
+    } else if (size == 0) {
+        addr = 0, kr = empty_ok ? KERN_SUCCESS : KERN_INVALID_ARGUMENT;
+    } else if (rounded == 0) {
+        kr = KERN_INVALID_ARGUMENT;  // the size wrapped while rounding
+    } else {
+        if (!(flags & VM_FLAGS_ANYWHERE)) addr = trunc_page(addr);
+        kr = vm_enter(t, &addr, rounded, mask, flags, prot);
+    }
+    if (kr == KERN_SUCCESS && t.write(addr_ptr, &addr, sizeof addr) != 0) kr = EFAULT;
+    return kr;
+}
+
+// The common start of every VM trap: the target must be the caller's own task port (MACH_SEND_INVALID_DEST
+// otherwise, the traps' default result).
 #define VM_TARGET_OR_FAIL(target)                                                                             \
     Task* task = current_task(t);                                                                             \
     if (!task) return kr_result(KERN_RESOURCE_SHORTAGE);                                                       \
@@ -116,29 +139,12 @@ kern_return_t vm_enter(Thread& t, uint64_t* addr, uint64_t size, uint64_t mask, 
 }  // namespace
 
 /// _kernelrpc_mach_vm_allocate_trap implements XNU Mach trap 10 (mach_vm_allocate): zero-filled memory,
-/// read/write, anywhere or at the fixed address read from *addr; the chosen address is written back.
+/// read/write, anywhere or at the fixed address read from *addr; the chosen address is written back. An empty
+/// allocation succeeds at address 0 (mach_vm_allocate_kernel).
 SysResult mach_kernelrpc_mach_vm_allocate_trap(Thread& t, uint32_t target, TraceeAddr addr_ptr, uint64_t size,
                                                int32_t flags) {
     VM_TARGET_OR_FAIL(target);
-    uint64_t addr = 0;
-    if (t.read(addr_ptr, &addr, sizeof addr) != 0) return trap_finish(t, task, MACH_SEND_INVALID_DEST);
-    kern_return_t kr;
-    if (uint32_t(flags) & ~kUserAllocate) {
-        kr = KERN_INVALID_ARGUMENT;
-    } else if (size == 0) {
-        addr = 0, kr = KERN_SUCCESS;  // mach_vm_allocate_kernel: an empty allocation succeeds at 0
-    } else {
-        const uint64_t rounded = (size + kPageMask) & ~kPageMask;
-        if (rounded == 0) {
-            kr = KERN_INVALID_ARGUMENT;  // the size wrapped while rounding
-        } else {
-            if (!(flags & VM_FLAGS_ANYWHERE)) addr = trunc_page(addr);
-            kr = vm_enter(t, &addr, rounded, 0, flags, 3 /* VM_PROT_DEFAULT */);
-        }
-    }
-    // The result goes back only on success; a failing copyout's errno becomes the return value.
-    if (kr == KERN_SUCCESS && t.write(addr_ptr, &addr, sizeof addr) != 0) kr = EFAULT;
-    return trap_finish(t, task, kr);
+    return trap_finish(t, task, allocating_trap(t, addr_ptr, size, 0, flags, kUserAllocate, 3 /* VM_PROT_DEFAULT */, true));
 }
 
 /// _kernelrpc_mach_vm_deallocate_trap implements XNU Mach trap 12 (mach_vm_deallocate): the pages covering
@@ -204,28 +210,13 @@ SysResult mach_kernelrpc_mach_vm_protect_trap(Thread& t, uint32_t target, Tracee
 }
 
 /// _kernelrpc_mach_vm_map_trap implements XNU Mach trap 15 (mach_vm_map of anonymous memory, no object):
-/// like mach_vm_allocate with an alignment mask and a chosen current protection (the maximum is VM_PROT_ALL).
+/// like mach_vm_allocate with an alignment mask and a chosen current protection (the maximum is VM_PROT_ALL);
+/// an empty mapping is refused (vm_map_enter_mem_object).
 SysResult mach_kernelrpc_mach_vm_map_trap(Thread& t, uint32_t target, TraceeAddr addr_ptr, uint64_t size,
                                           uint64_t mask, int32_t flags, uint32_t cur_protection) {
     VM_TARGET_OR_FAIL(target);
-    uint64_t addr = 0;
-    if (t.read(addr_ptr, &addr, sizeof addr) != 0) return trap_finish(t, task, MACH_SEND_INVALID_DEST);
-    kern_return_t kr;
-    if ((uint32_t(flags) & ~kUserMap) || (cur_protection & ~VM_PROT_ALL)) {
-        kr = KERN_INVALID_ARGUMENT;
-    } else if (size == 0) {
-        kr = KERN_INVALID_ARGUMENT;  // vm_map_enter_mem_object refuses an empty mapping
-    } else {
-        const uint64_t rounded = (size + kPageMask) & ~kPageMask;
-        if (rounded == 0) {
-            kr = KERN_INVALID_ARGUMENT;
-        } else {
-            if (!(flags & VM_FLAGS_ANYWHERE)) addr = trunc_page(addr);
-            kr = vm_enter(t, &addr, rounded, mask, flags, int32_t(cur_protection));
-        }
-    }
-    if (kr == KERN_SUCCESS && t.write(addr_ptr, &addr, sizeof addr) != 0) kr = EFAULT;
-    return trap_finish(t, task, kr);
+    if (cur_protection & ~VM_PROT_ALL) return trap_finish(t, task, KERN_INVALID_ARGUMENT);
+    return trap_finish(t, task, allocating_trap(t, addr_ptr, size, mask, flags, kUserMap, int32_t(cur_protection), false));
 }
 
 }  // namespace xnu_sys
