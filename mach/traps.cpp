@@ -126,6 +126,21 @@ SysResult mach_host_self_trap(Thread& t) {
     return trap_finish(t, task, lock, kern_return_t(copyout_send(task->space, task->host_port)));
 }
 
+/// thread_get_special_reply_port implements XNU Mach trap 50: a new port whose name carries both the receive
+/// right and one send right (IPC_PORT_INIT_MAKE_SEND_RIGHT in xnu osfmk/kern/ipc_tt.c), or MACH_PORT_NULL.
+/// XNU also binds it to the thread for synchronous IPC (turnstile priority inheritance, the MACH_RCV_SYNC_WAIT
+/// linkage); macrun has no such scheduling, so the port behaves as an ordinary one.
+SysResult mach_thread_get_special_reply_port(Thread& t) {
+    TASK_OR_FAIL();
+    IpcLock lock(t);
+    mach_port_name_t name;
+    Port* port;
+    if (port_alloc(task->space, &name, &port) != KERN_SUCCESS) return trap_finish(t, task, lock, MACH_PORT_NULL);
+    // The send right lands under the receive right's name.
+    if (copyout_send(task->space, port) != name) name = MACH_PORT_NULL;
+    return trap_finish(t, task, lock, kern_return_t(name));
+}
+
 /// _kernelrpc_mach_port_allocate_trap implements XNU Mach trap 16 (mach_port_allocate).
 SysResult mach_kernelrpc_mach_port_allocate_trap(Thread& t, uint32_t target, uint32_t right, TraceeAddr name) {
     TASK_OR_FAIL();

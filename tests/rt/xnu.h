@@ -153,7 +153,7 @@ enum {
     MT_port_guard = 41, MT_port_unguard = 42, MT_task_for_pid = 45, MT_pid_for_task = 46, MT_mach_msg2 = 47,
     MT_swtch_pri = 59, MT_swtch = 60, MT_thread_switch = 61, MT_port_type = 76,
     MT_port_request_notification = 77, MT_timebase_info = 89, MT_wait_until = 90,
-    MT_vm_allocate = 10, MT_vm_deallocate = 12, MT_vm_protect = 14, MT_vm_map = 15,
+    MT_vm_allocate = 10, MT_vm_deallocate = 12, MT_vm_protect = 14, MT_vm_map = 15, MT_special_reply = 50,
 };
 #define MACH(n, ...) XMACH_PAD_(SYSCALL_CLASS_MACH | MT_##n, __VA_ARGS__, 0, 0, 0, 0, 0, 0)
 #define XMACH_PAD_(nr, a, b, c, d, e, f, ...) \
