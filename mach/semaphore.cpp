@@ -258,7 +258,8 @@ SysResult mach_semaphore_signal_thread_trap(Thread& t, uint32_t signal_name, uin
     int tid = 0;
     if (thread_name != MACH_PORT_NULL) {
         Port* port;
-        if (port_translate_send(task->space, thread_name, &port) != KERN_SUCCESS || port->kotype != Kotype::Thread)
+        if (port_translate_send(task->space, thread_name, &port) != KERN_SUCCESS || port->kotype != Kotype::Thread ||
+            !port->active || !port->kobject)
             return trap_finish(t, task, lock, KERN_INVALID_ARGUMENT);
         tid = static_cast<ThreadObj*>(port->kobject)->tid;
     }

@@ -235,6 +235,20 @@ ThreadObj* thread_object(Task* task, int tid) {
     return th;
 }
 
+void thread_object_terminate(Task* task, int tid) {
+    for (ThreadObj** pp = &task->threads; *pp; pp = &(*pp)->next) {
+        ThreadObj* th = *pp;
+        if (th->tid != tid) continue;
+        *pp = th->next;
+        // ipc_thread_terminate: the kernel port dies with the thread, so the task's send rights to it become
+        // dead names and dead-name requests fire. port_destroy consumes the object's reference.
+        th->port->kobject = nullptr;
+        port_destroy(th->port);
+        kdelete(th);
+        return;
+    }
+}
+
 // ---- the lock and wake-ups ----
 
 IpcLock::IpcLock(tracer::Thread& t) : t_(t), g_(g_ipc_lock) {}

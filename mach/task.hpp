@@ -61,6 +61,8 @@ void task_platform(Task* task, uint32_t* platform, uint32_t* sdk);
 
 // The thread object (and kernel port) of thread `tid` of `task`, created on first use. Under the IPC lock.
 ThreadObj* thread_object(Task* task, int tid);
+// A thread has ended: its object goes and its kernel port is destroyed. Needs the IPC lock.
+void thread_object_terminate(Task* task, int tid);
 
 // The IPC lock, held for a scope. Wake-ups decided while it is held are delivered when it is released, by the
 // releasing thread (the woken threads' futex words live in the same process).

@@ -615,11 +615,10 @@ int thread_tid_of_port(Thread& t, uint32_t name) {
 int thread_terminate_cleanup(Thread& t, uint32_t sema, uint32_t kthport) {
     kern_return_t kr = KERN_SUCCESS;
     if (sema != MACH_PORT_NULL) kr = kern_return_t(xnu_sys::mach_semaphore_signal_trap(t, sema).value);
-    if (kthport != MACH_PORT_NULL) {
-        if (Task* task = current_task(t)) {
-            IpcLock lock(t);
-            mp_deallocate(task->space, kthport);
-        }
+    if (Task* task = current_task(t)) {
+        IpcLock lock(t);
+        if (kthport != MACH_PORT_NULL) mp_deallocate(task->space, kthport);
+        thread_object_terminate(task, t.tid());
     }
     return kr;
 }

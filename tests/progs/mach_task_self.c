@@ -11,13 +11,15 @@
 #include <mach/port.h>
 
 static volatile unsigned other_thread;
-static volatile int other_done;
+static volatile int other_done, other_release;
 
 static void sleep_ms(int ms) { xsys6(SYSCALL_CLASS_UNIX | 230, 0, 0, ms, 0, 0, 0); }
 static void other(void* arg) {
     (void)arg;
     other_thread = (unsigned)MACH0(thread_self);
     __atomic_store_n(&other_done, 1, __ATOMIC_SEQ_CST);
+    /* Stay alive until checked: the port dies with the thread. */
+    while (!__atomic_load_n(&other_release, __ATOMIC_SEQ_CST)) sleep_ms(1);
 }
 
 int main(void) {
@@ -33,6 +35,7 @@ int main(void) {
     for (int i = 0; i < 200 && !__atomic_load_n(&other_done, __ATOMIC_SEQ_CST); i++) sleep_ms(5);
     CHECK(other_thread && other_thread != th && t_port_type(other_thread) == MACH_PORT_TYPE_SEND,
           "another thread gets a thread port of its own");
+    __atomic_store_n(&other_release, 1, __ATOMIC_SEQ_CST);
 
     /* Kernel ports: send rights move, the receive right is the kernel's. */
     CHECK(MACH(port_mod_refs, task, th, MACH_PORT_RIGHT_SEND, -2) == 0 && t_port_type(th) == 0,

@@ -231,6 +231,15 @@ TEST_CASE("the hooks for bsdthread_create/terminate: a thread port send right, a
     CHECK(thread_port_copyout(t, t.tid()) == self);  // one name per port: the same entry, one more reference
     CHECK(get_refs(self) == before + 1);
     CHECK(thread_terminate_cleanup(t, 0, self) == KERN_SUCCESS);
-    CHECK(get_refs(self) == before);
+    // The thread's port died with it: the name's remaining references are a dead name's.
+    {
+        Task* task = current_task(t);
+        IpcLock lock(t);
+        uint32_t type = 0, dead = 0;
+        mp_type(task->space, self, &type);
+        mp_get_refs(task->space, self, MACH_PORT_RIGHT_DEAD_NAME, &dead);
+        CHECK(type == MACH_PORT_TYPE_DEAD_NAME);
+        CHECK(dead == before);
+    }
     CHECK(thread_terminate_cleanup(t, 0x7777703, 0) == KERN_INVALID_NAME);  // the semaphore name is checked
 }
