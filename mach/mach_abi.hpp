@@ -361,6 +361,9 @@ constexpr int POLICY_TIMESHARE = 1;
 
 // ---- task_info.h ----
 constexpr uint32_t TASK_BASIC_INFO_32 = 4, TASK_BASIC_INFO_64 = 5, TASK_DYLD_INFO = 17, MACH_TASK_BASIC_INFO = 20;
+// task_thread_times_info: user and system time of the live threads, two time_value_t.
+constexpr uint32_t TASK_THREAD_TIMES_INFO = 3, TASK_THREAD_TIMES_INFO_COUNT = 4;
+constexpr uint32_t TASK_AUDIT_TOKEN = 15, TASK_AUDIT_TOKEN_COUNT = 8;
 constexpr uint32_t TASK_INFO_MAX = 1024;
 struct time_value_t {
     int32_t seconds, microseconds;

@@ -119,7 +119,8 @@ struct LinuxDirent64 {
 
 struct Usage {
     uint64_t virt = 0, resident = 0, resident_max = 0;
-    time_value_t user{}, system{};
+    time_value_t user{}, system{};       // of the threads that have ended
+    time_value_t live_user{}, live_system{};  // of the live threads
 };
 
 // What XNU's basic-info flavors report: the map size, resident memory (now and at most), and the times of the
@@ -141,6 +142,7 @@ bool task_usage(Task* task, Usage* u) {
     task->resident_max = u->resident_max;
     uint64_t ut = 0, st = 0;
     if (!read_proc(pid, "stat", buf, sizeof buf) || !stat_times(buf, &ut, &st)) return false;
+    uint64_t lut = 0, lst = 0;
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/task", pid);
     long dfd = raw_syscall(SYS_open, reinterpret_cast<long>(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -157,6 +159,7 @@ bool task_usage(Task* task, Usage* u) {
                     if (read_proc(pid, what, tb, sizeof tb) && stat_times(tb, &tu, &ts)) {
                         ut = ut > tu ? ut - tu : 0;
                         st = st > ts ? st - ts : 0;
+                        lut += tu, lst += ts;
                     }
                 }
                 off += d->reclen;
@@ -165,8 +168,9 @@ bool task_usage(Task* task, Usage* u) {
         raw_syscall(SYS_close, dfd);
     }
     // USER_HZ is 100 on every Linux/x86 ABI: one tick is 10 ms.
-    u->user = time_value_t{int32_t(ut / 100), int32_t((ut % 100) * 10000)};
-    u->system = time_value_t{int32_t(st / 100), int32_t((st % 100) * 10000)};
+    auto ticks = [](uint64_t t) { return time_value_t{int32_t(t / 100), int32_t((t % 100) * 10000)}; };
+    u->user = ticks(ut), u->system = ticks(st);
+    u->live_user = ticks(lut), u->live_system = ticks(lst);
     return true;
 }
 
@@ -201,6 +205,20 @@ kern_return_t task_info(Task* task, uint32_t flavor, uint32_t* out, uint32_t* co
             *count = MACH_TASK_BASIC_INFO_COUNT;
             return KERN_SUCCESS;
         }
+        case TASK_THREAD_TIMES_INFO: {
+            if (*count < TASK_THREAD_TIMES_INFO_COUNT) return KERN_INVALID_ARGUMENT;
+            if (!task_usage(task, &u)) return KERN_FAILURE;
+            time_value_t t[2] = {u.live_user, u.live_system};
+            memcpy(out, t, sizeof t);
+            *count = TASK_THREAD_TIMES_INFO_COUNT;
+            return KERN_SUCCESS;
+        }
+        case TASK_AUDIT_TOKEN:
+            // The same token the task's messages carry in their audit trailers.
+            if (*count < TASK_AUDIT_TOKEN_COUNT) return KERN_INVALID_ARGUMENT;
+            memcpy(out, &task->audit_token, sizeof task->audit_token);
+            *count = TASK_AUDIT_TOKEN_COUNT;
+            return KERN_SUCCESS;
         case TASK_DYLD_INFO:
             // The address of the dyld_all_image_infos comes with macrun's own dyld; no made-up zeros.
             xnu_sys::report_unimplemented(xnu_sys::SysClass::Mach, 3405, "task_info flavor TASK_DYLD_INFO");

@@ -2,7 +2,7 @@
  * count in and out), what they report (virtual size above resident size, resident size following the memory the
  * program touches, the high-water mark, policy POLICY_TIMESHARE, suspend count 0), a count too small or an
  * unknown flavor (KERN_INVALID_ARGUMENT); the kernel's MIG answers for an unknown id (MIG_BAD_ID), a malformed
- * request (MIG_BAD_ARGUMENTS), and a port that is no task; the legacy mach_msg_trap may still send task_info for
+ * request (MIG_BAD_ARGUMENTS), and a port that is no task; TASK_AUDIT_TOKEN and TASK_THREAD_TIMES_INFO; the legacy mach_msg_trap may still send task_info for
  * a program built with SDK 11 (this one), and gets the same answer.
  * Facts: xnu osfmk/kern/task.c (task_info: TASK_BASIC_INFO_64, MACH_TASK_BASIC_INFO, _task_fill_times),
  * osfmk/mach/task_info.h, osfmk/mach/task.defs (task_info 3405), osfmk/kern/ipc_kobject.c
@@ -80,6 +80,34 @@ int main(void) {
     CHECK(t_task_info(task, MACH_TASK_BASIC_INFO, (int*)&mi, &cnt) == KERN_INVALID_ARGUMENT, "count 11: KERN_INVALID_ARGUMENT");
     cnt = 12;
     CHECK(t_task_info(task, 9999, (int*)&mi, &cnt) == KERN_INVALID_ARGUMENT, "flavor 9999: KERN_INVALID_ARGUMENT");
+
+    /* TASK_AUDIT_TOKEN: the identity the task's messages carry (auid, euid, egid, ruid, rgid, pid, asid, pidversion). */
+    audit_token_t tok;
+    memset(&tok, 0xee, sizeof tok);
+    cnt = TASK_AUDIT_TOKEN_COUNT;
+    CHECK(t_task_info(task, TASK_AUDIT_TOKEN, (int*)&tok, &cnt) == 0 && cnt == 8, "TASK_AUDIT_TOKEN: count 8");
+    CHECK(tok.val[1] == (unsigned)BSD0(geteuid).val && tok.val[2] == (unsigned)BSD0(getegid).val &&
+              tok.val[3] == (unsigned)BSD0(getuid).val && tok.val[4] == (unsigned)BSD0(getgid).val &&
+              tok.val[5] == (unsigned)BSD0(getpid).val,
+          "euid, egid, ruid, rgid and pid in their slots");
+    cnt = 7;
+    CHECK(t_task_info(task, TASK_AUDIT_TOKEN, (int*)&tok, &cnt) == KERN_INVALID_ARGUMENT, "count 7: KERN_INVALID_ARGUMENT");
+
+    /* TASK_THREAD_TIMES_INFO: the live threads' times; this one has just spun for 300 million TSC ticks
+     * (about 100 ms or more). */
+    /* Spin on the time stamp counter (no system call, so under ptrace too the time is the thread's own). */
+    unsigned long t0 = __builtin_ia32_rdtsc();
+    volatile unsigned long spin = 0;
+    while (__builtin_ia32_rdtsc() - t0 < 300000000UL) spin++;
+    task_thread_times_info_data_t tt;
+    cnt = TASK_THREAD_TIMES_INFO_COUNT;
+    CHECK(t_task_info(task, TASK_THREAD_TIMES_INFO, (int*)&tt, &cnt) == 0 && cnt == 4, "TASK_THREAD_TIMES_INFO: count 4");
+    unsigned long used_us = (unsigned long)(tt.user_time.seconds + tt.system_time.seconds) * 1000000UL +
+                            (unsigned long)(tt.user_time.microseconds + tt.system_time.microseconds);
+    CHECK(used_us >= 30000 && tt.user_time.microseconds < 1000000 && tt.system_time.microseconds < 1000000,
+          "at least 30 ms of thread time, as time_value_t");
+    cnt = 3;
+    CHECK(t_task_info(task, TASK_THREAD_TIMES_INFO, (int*)&tt, &cnt) == KERN_INVALID_ARGUMENT, "count 3: KERN_INVALID_ARGUMENT");
     unsigned host = (unsigned)MACH0(host_self);
     cnt = 12;
     CHECK(t_task_info(host, MACH_TASK_BASIC_INFO, (int*)&mi, &cnt) == KERN_INVALID_ARGUMENT,
