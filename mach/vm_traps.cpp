@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "handlers.gen.hpp"
+#include "syscalls/abi/translate.hpp"
 #include "mach/common_mach.hpp"
 
 namespace xnu_sys {
@@ -47,8 +48,20 @@ constexpr uint32_t VM_PROT_ALL = 0x7;
 
 uint64_t trunc_page(uint64_t v) { return v & ~kPageMask; }
 
+// The pages covering [addr, addr+size): false when the end wraps around (KERN_INVALID_ARGUMENT in XNU's
+// range sanitizing).
+bool page_range(uint64_t addr, uint64_t size, uint64_t* start, uint64_t* end) {
+    uint64_t e = addr + size;
+    if (e < addr || e + kPageMask < e) return false;
+    *start = trunc_page(addr), *end = (e + kPageMask) & ~kPageMask;
+    return true;
+}
+
+// The Linux protection for a vm_prot_t already masked to VM_PROT_ALL (the project's one translation table).
 int linux_prot(int32_t prot) {
-    return ((prot & 1) ? PROT_READ : 0) | ((prot & 2) ? PROT_WRITE : 0) | ((prot & 4) ? PROT_EXEC : 0);
+    int lprot = PROT_NONE;
+    xlate::prot_to_linux(prot & int32_t(VM_PROT_ALL), &lprot);
+    return lprot;
 }
 
 // A Linux mmap/munmap/mprotect failure in kern_return_t terms: a range already in use is KERN_NO_SPACE, one
@@ -152,9 +165,8 @@ SysResult mach_kernelrpc_mach_vm_allocate_trap(Thread& t, uint32_t target, Trace
 SysResult mach_kernelrpc_mach_vm_deallocate_trap(Thread& t, uint32_t target, TraceeAddr address, uint64_t size) {
     VM_TARGET_OR_FAIL(target);
     if (size == 0) return trap_finish(t, task, KERN_SUCCESS);
-    uint64_t start = trunc_page(address.addr), end = address.addr + size;
-    if (end < address.addr || end + kPageMask < end) return trap_finish(t, task, KERN_INVALID_ARGUMENT);
-    end = (end + kPageMask) & ~kPageMask;
+    uint64_t start, end;
+    if (!page_range(address.addr, size, &start, &end)) return trap_finish(t, task, KERN_INVALID_ARGUMENT);
     // vm_map_remove clips the range to the map.
     if (end > kVmMaxAddress) end = kVmMaxAddress;
     if (start >= end) return trap_finish(t, task, KERN_SUCCESS);
@@ -172,9 +184,8 @@ SysResult mach_kernelrpc_mach_vm_protect_trap(Thread& t, uint32_t target, Tracee
     constexpr uint32_t VM_PROT_COPY = 0x10;
     if (new_protection & ~(VM_PROT_ALL | VM_PROT_COPY)) return trap_finish(t, task, KERN_INVALID_ARGUMENT);
     if (size == 0) return trap_finish(t, task, KERN_SUCCESS);
-    uint64_t start = trunc_page(address.addr), end = address.addr + size;
-    if (end < address.addr || end + kPageMask < end) return trap_finish(t, task, KERN_INVALID_ARGUMENT);
-    end = (end + kPageMask) & ~kPageMask;
+    uint64_t start, end;
+    if (!page_range(address.addr, size, &start, &end)) return trap_finish(t, task, KERN_INVALID_ARGUMENT);
     if (end > kVmMaxAddress) return trap_finish(t, task, KERN_INVALID_ADDRESS);
     const int32_t prot = int32_t(new_protection & VM_PROT_ALL);
     if (!set_maximum) {
