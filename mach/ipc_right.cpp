@@ -50,6 +50,36 @@ void notify_port_deleted(Port* notify, mach_port_name_t name) {
     kmsg_post_kernel(km);
 }
 
+// The receive right under `name` goes and the port is destroyed (ipc_right_delta and ipc_right_destruct
+// share this): a send right under the same name stays (if a port-destroyed request takes the receive right)
+// or becomes a dead name; otherwise the entry is freed and its dead-name request cancelled.
+kern_return_t drop_receive(Space* space, mach_port_name_t name, Entry* entry, Port* port) {
+    uint32_t bits = entry->bits;
+    Port* request = nullptr;
+    if ((bits & MACH_PORT_TYPE_SEND) && port->pdrequest) {
+        // The receive right moves on to the port-destroyed requester: the send right stays.
+        entry->bits = (bits & ~MACH_PORT_TYPE_RECEIVE) | MACH_PORT_TYPE_EX_RECEIVE;
+        reverse_insert(space, port, name);
+        port_reference(port);
+    } else if (bits & MACH_PORT_TYPE_SEND) {
+        // The remaining send right turns into a dead name; the port is destroyed "first", so no no-senders
+        // notification. A pending dead-name request brings its user reference along.
+        bits = (bits & ~IE_BITS_TYPE_MASK) | MACH_PORT_TYPE_DEAD_NAME | MACH_PORT_TYPE_EX_RECEIVE;
+        if (entry->request) {
+            entry->request = 0;
+            if (ie_urefs(bits) < MACH_PORT_UREFS_MAX) bits++;
+        }
+        entry->bits = bits;
+        entry->obj = nullptr;
+    } else {
+        request = request_cancel(port, name, entry);
+        entry_dealloc(space, name, entry);
+    }
+    port_destroy(port);
+    notify_port_deleted(request, name);
+    return KERN_SUCCESS;
+}
+
 }  // namespace
 
 void guard_exception(Space* space, mach_port_name_t name, uint64_t payload, uint32_t reason) {
@@ -233,29 +263,7 @@ kern_return_t right_delta(Space* space, mach_port_name_t name, Entry* entry, mac
                 guard_exception(space, name, port->context, kGUARD_EXC_DESTROY);
                 return KERN_INVALID_RIGHT;
             }
-            Port* request = nullptr;
-            if ((bits & MACH_PORT_TYPE_SEND) && port->pdrequest) {
-                // The receive right moves on to the port-destroyed requester: the send right stays.
-                entry->bits = (bits & ~MACH_PORT_TYPE_RECEIVE) | MACH_PORT_TYPE_EX_RECEIVE;
-                reverse_insert(space, port, name);
-                port_reference(port);
-            } else if (bits & MACH_PORT_TYPE_SEND) {
-                // The remaining send right turns into a dead name; the port is destroyed "first", so no
-                // no-senders notification (ipc_right_delta).
-                bits = (bits & ~IE_BITS_TYPE_MASK) | MACH_PORT_TYPE_DEAD_NAME | MACH_PORT_TYPE_EX_RECEIVE;
-                if (entry->request) {
-                    entry->request = 0;
-                    if (ie_urefs(bits) < MACH_PORT_UREFS_MAX) bits++;
-                }
-                entry->bits = bits;
-                entry->obj = nullptr;
-            } else {
-                request = request_cancel(port, name, entry);
-                entry_dealloc(space, name, entry);
-            }
-            port_destroy(port);
-            notify_port_deleted(request, name);
-            return KERN_SUCCESS;
+            return drop_receive(space, name, entry, port);
         }
         case MACH_PORT_RIGHT_SEND_ONCE: {
             if (!(bits & MACH_PORT_TYPE_SEND_ONCE)) return KERN_INVALID_RIGHT;
@@ -372,27 +380,7 @@ kern_return_t right_destruct(Space* space, mach_port_name_t name, Entry* entry, 
             entry->bits = uint32_t(int64_t(bits) + srdelta);
         }
     }
-    bits = entry->bits;
-    Port* request = nullptr;
-    if ((bits & MACH_PORT_TYPE_SEND) && port->pdrequest) {
-        entry->bits = (bits & ~MACH_PORT_TYPE_RECEIVE) | MACH_PORT_TYPE_EX_RECEIVE;
-        reverse_insert(space, port, name);
-        port_reference(port);
-    } else if (bits & MACH_PORT_TYPE_SEND) {
-        bits = (bits & ~IE_BITS_TYPE_MASK) | MACH_PORT_TYPE_DEAD_NAME | MACH_PORT_TYPE_EX_RECEIVE;
-        if (entry->request) {
-            entry->request = 0;
-            if (ie_urefs(bits) < MACH_PORT_UREFS_MAX) bits++;
-        }
-        entry->bits = bits;
-        entry->obj = nullptr;
-    } else {
-        request = request_cancel(port, name, entry);
-        entry_dealloc(space, name, entry);
-    }
-    port_destroy(port);
-    notify_port_deleted(request, name);
-    return KERN_SUCCESS;
+    return drop_receive(space, name, entry, port);
 }
 
 /// ipc_right_info (mach_port_type, mach_port_get_refs): the type bits, with dead ports found out.
