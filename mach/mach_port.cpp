@@ -453,3 +453,81 @@ kern_return_t mp_insert_right(Space* space, mach_port_name_t name, Port* poly, m
 }
 
 }  // namespace mach
+
+namespace mach {
+
+/// mach_port_names: every name in the space with its type (mach_port_names_helper reports a right to a dead
+/// port as a dead name, as mach_port_type does). `names`/`types` may be null to count only.
+kern_return_t mp_names(Space* space, mach_port_name_t* names, uint32_t* types, uint32_t* count) {
+    if (!space || !space->active) return KERN_INVALID_TASK;
+    uint32_t n = 0;
+    for (uint32_t i = 1; i < space->size; i++) {
+        Entry* e = &space->table[i];
+        if (ie_type(e->bits) == MACH_PORT_TYPE_NONE) continue;
+        if (names) {
+            mach_port_name_t name = entry_name(space, e);
+            uint32_t type;
+            if (mp_type(space, name, &type) != KERN_SUCCESS) continue;
+            names[n] = name;
+            types[n] = type;
+        }
+        n++;
+    }
+    *count = n;
+    return KERN_SUCCESS;
+}
+
+/// mach_port_get_set_status: the receive-right names of a port set's members. `members` may be null to count.
+kern_return_t mp_get_set_status(Space* space, mach_port_name_t name, mach_port_name_t* members, uint32_t* count) {
+    if (!space || !space->active) return KERN_INVALID_TASK;
+    if (!port_valid(name)) return KERN_INVALID_RIGHT;
+    Entry* e = entry_lookup(space, name);
+    if (!e) return KERN_INVALID_NAME;
+    if (!(e->bits & MACH_PORT_TYPE_PORT_SET)) return KERN_INVALID_RIGHT;
+    auto* pset = static_cast<PortSet*>(e->obj);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < pset->nmembers; i++) {
+        Port* p = pset->members[i];
+        if (!p->active || p->receiver != space) continue;
+        if (members) members[n] = p->receiver_name;
+        n++;
+    }
+    *count = n;
+    return KERN_SUCCESS;
+}
+
+/// mach_port_set_mscount: the make-send count of a receive right.
+kern_return_t mp_set_mscount(Space* space, mach_port_name_t name, uint32_t mscount) {
+    if (!space) return KERN_INVALID_TASK;
+    if (!port_valid(name)) return KERN_INVALID_RIGHT;
+    Port* port;
+    kern_return_t kr = port_translate_receive(space, name, &port);
+    if (kr != KERN_SUCCESS) return kr;
+    port->mscount = mscount;
+    return KERN_SUCCESS;
+}
+
+/// mach_port_get_srights: how many send rights to a receive right's port exist.
+kern_return_t mp_get_srights(Space* space, mach_port_name_t name, uint32_t* srights) {
+    if (!space) return KERN_INVALID_TASK;
+    if (!port_valid(name)) return KERN_INVALID_RIGHT;
+    Port* port;
+    kern_return_t kr = port_translate_receive(space, name, &port);
+    if (kr != KERN_SUCCESS) return kr;
+    *srights = port->srights;
+    return KERN_SUCCESS;
+}
+
+/// mach_port_extract_right: takes a right out of the space as a message would (ipc_object_copyin); *type is the
+/// right it became (ipc_object_copyin_type).
+kern_return_t mp_extract_right(Space* space, mach_port_name_t name, mach_msg_type_name_t msgt, Port** port,
+                               mach_msg_type_name_t* type) {
+    if (!space) return KERN_INVALID_TASK;
+    if (msgt < MACH_MSG_TYPE_MOVE_RECEIVE || msgt > MACH_MSG_TYPE_MAKE_SEND_ONCE) return KERN_INVALID_VALUE;
+    if (!port_valid(name)) return KERN_INVALID_RIGHT;
+    kern_return_t kr = object_copyin(space, name, msgt, 0, port);
+    if (kr == KERN_SUCCESS) *type = object_copyin_type(msgt);
+    return kr;
+}
+
+}  // namespace mach

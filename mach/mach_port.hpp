@@ -30,6 +30,15 @@ kern_return_t mp_request_notification(Space* space, mach_port_name_t name, int32
 // mach_port_insert_right with a right already copied in (consumed on success only).
 kern_return_t mp_insert_right(Space* space, mach_port_name_t name, Port* poly, mach_msg_type_name_t poly_poly);
 
+// Names and types of every right (null arrays: count only); a port set's members (null: count only).
+kern_return_t mp_names(Space* space, mach_port_name_t* names, uint32_t* types, uint32_t* count);
+kern_return_t mp_get_set_status(Space* space, mach_port_name_t name, mach_port_name_t* members, uint32_t* count);
+kern_return_t mp_set_mscount(Space* space, mach_port_name_t name, uint32_t mscount);
+kern_return_t mp_get_srights(Space* space, mach_port_name_t name, uint32_t* srights);
+// A right taken out of the space; *type is the right it is now (MACH_MSG_TYPE_PORT_*).
+kern_return_t mp_extract_right(Space* space, mach_port_name_t name, mach_msg_type_name_t msgt, Port** port,
+                               mach_msg_type_name_t* type);
+
 constexpr uint32_t kPortInfoMax = 17;  // integers in mach_port_info_t (mach_port_info_ext_t)
 
 }  // namespace mach

@@ -5,6 +5,7 @@
 // descriptors,] NDR record and arguments; a reply is the header (id = request id + 100, sent to the request's
 // reply port with the reply disposition), NDR, RetCode and out arguments, or, when a port is returned, the
 // header, body count and port descriptor alone. Any failure is a mig_reply_error_t (36 bytes).
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -43,6 +44,17 @@ Kmsg* simple_reply(MigCtx& c, const void* payload, uint32_t n) {
     return r;
 }
 
+void reply_ool(Kmsg* r, uint32_t i, void* data, uint32_t bytes) {
+    KDesc& d = r->descs[i];
+    d.type = MACH_MSG_OOL_DESCRIPTOR;
+    d.copy = MACH_MSG_VIRTUAL_COPY;
+    d.count = bytes;
+    d.uaddr = 0;
+    d.data = static_cast<uint8_t*>(bytes ? data : nullptr);
+    if (!bytes) kfree(data);
+    r->descs_in = std::max(r->descs_in, i + 1);
+}
+
 }  // namespace mig
 
 namespace {
@@ -56,7 +68,7 @@ struct MigEntry {
 };
 
 const MigEntry kRoutines[] = {
-    {3200, "mach_port_names", nullptr},
+    {3200, "mach_port_names", r_mach_port_names},
     {3201, "mach_port_type", r_mach_port_type},
     {3202, "mach_port_rename", nullptr},
     {3203, "mach_port_allocate_name", r_mach_port_allocate_name},
@@ -66,27 +78,27 @@ const MigEntry kRoutines[] = {
     {3207, "mach_port_get_refs", r_mach_port_get_refs},
     {3208, "mach_port_mod_refs", r_mach_port_mod_refs},
     {3209, "mach_port_peek", nullptr},
-    {3210, "mach_port_set_mscount", nullptr},
-    {3211, "mach_port_get_set_status", nullptr},
-    {3212, "mach_port_move_member", nullptr},
-    {3213, "mach_port_request_notification", nullptr},
-    {3214, "mach_port_insert_right", nullptr},
-    {3215, "mach_port_extract_right", nullptr},
+    {3210, "mach_port_set_mscount", r_mach_port_set_mscount},
+    {3211, "mach_port_get_set_status", r_mach_port_get_set_status},
+    {3212, "mach_port_move_member", r_mach_port_move_member},
+    {3213, "mach_port_request_notification", r_mach_port_request_notification},
+    {3214, "mach_port_insert_right", r_mach_port_insert_right},
+    {3215, "mach_port_extract_right", r_mach_port_extract_right},
     {3216, "mach_port_set_seqno", nullptr},
     {3217, "mach_port_get_attributes", r_mach_port_get_attributes},
     {3218, "mach_port_set_attributes", r_mach_port_set_attributes},
     {3219, "mach_port_allocate_qos", nullptr},
     {3220, "mach_port_allocate_full", nullptr},
-    {3222, "mach_port_get_srights", nullptr},
+    {3222, "mach_port_get_srights", r_mach_port_get_srights},
     {3223, "mach_port_space_info", nullptr},
     {3226, "mach_port_insert_member", r_mach_port_insert_member},
     {3227, "mach_port_extract_member", r_mach_port_extract_member},
     {3228, "mach_port_get_context", r_mach_port_get_context},
     {3229, "mach_port_set_context", r_mach_port_set_context},
-    {3231, "mach_port_construct", nullptr},
-    {3232, "mach_port_destruct", nullptr},
-    {3233, "mach_port_guard", nullptr},
-    {3234, "mach_port_unguard", nullptr},
+    {3231, "mach_port_construct", r_mach_port_construct},
+    {3232, "mach_port_destruct", r_mach_port_destruct},
+    {3233, "mach_port_guard", r_mach_port_guard},
+    {3234, "mach_port_unguard", r_mach_port_unguard},
     {3401, "task_terminate", nullptr},
     {3402, "task_threads", nullptr},
     {3405, "task_info", r_task_info},

@@ -144,3 +144,193 @@ kern_return_t r_mach_port_set_context(MigCtx& c) {
 }
 
 }  // namespace mach::mig
+
+namespace mach::mig {
+
+namespace {
+
+// A complex request of exactly `size` bytes carrying `n` descriptors.
+bool complex_request(const Kmsg* req, uint32_t size, uint32_t n) {
+    return (req->bits & MACH_MSGH_BITS_COMPLEX) && req->dsc_count == n && kmsg_user_size(req) == size;
+}
+
+// A reply carrying one right in a port descriptor (the right moves into the reply).
+kern_return_t port_reply(MigCtx& c, Port* port, mach_msg_type_name_t type) {
+    Kmsg* r = new_reply(c.req, 1, 0);
+    if (!r) {
+        if (ip_valid(port)) object_destroy(port, type);
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    r->descs[0].type = MACH_MSG_PORT_DESCRIPTOR;
+    r->descs[0].disposition = uint8_t(type);
+    r->descs[0].port = port;
+    r->descs_in = 1;
+    c.reply = r;
+    return KERN_SUCCESS;
+}
+
+}  // namespace
+
+// Request: the header alone (a routine with no arguments has no NDR record).
+kern_return_t r_mach_port_names(MigCtx& c) {
+    if (!simple_request(c.req, 24)) return MIG_BAD_ARGUMENTS;
+    NEED_SPACE();
+    uint32_t n;
+    kern_return_t kr = mp_names(space, nullptr, nullptr, &n);
+    if (kr != KERN_SUCCESS) return kr;
+    auto* names = static_cast<mach_port_name_t*>(n ? kalloc(n * 4) : nullptr);
+    auto* types = static_cast<uint32_t*>(n ? kalloc(n * 4) : nullptr);
+    if (n && (!names || !types)) {
+        kfree(names), kfree(types);
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    mp_names(space, names, types, &n);
+    // Reply: two out-of-line arrays, then NDR, namesCnt, typesCnt.
+    Kmsg* r = new_reply(c.req, 2, 16);
+    if (!r) {
+        kfree(names), kfree(types);
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    reply_ool(r, 0, names, n * 4);
+    reply_ool(r, 1, types, n * 4);
+    memcpy(r->body, &NDR_record, 8);
+    memcpy(r->body + 8, &n, 4);
+    memcpy(r->body + 12, &n, 4);
+    c.reply = r;
+    return KERN_SUCCESS;
+}
+
+kern_return_t r_mach_port_get_set_status(MigCtx& c) {
+    if (!simple_request(c.req, 36)) return MIG_BAD_ARGUMENTS;
+    NEED_SPACE();
+    mach_port_name_t name = u32(c.req, 8);
+    uint32_t n;
+    kern_return_t kr = mp_get_set_status(space, name, nullptr, &n);
+    if (kr != KERN_SUCCESS) return kr;
+    auto* members = static_cast<mach_port_name_t*>(n ? kalloc(n * 4) : nullptr);
+    if (n && !members) return KERN_RESOURCE_SHORTAGE;
+    mp_get_set_status(space, name, members, &n);
+    Kmsg* r = new_reply(c.req, 1, 12);
+    if (!r) {
+        kfree(members);
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    reply_ool(r, 0, members, n * 4);
+    memcpy(r->body, &NDR_record, 8);
+    memcpy(r->body + 8, &n, 4);
+    c.reply = r;
+    return KERN_SUCCESS;
+}
+
+kern_return_t r_mach_port_set_mscount(MigCtx& c) {
+    if (!simple_request(c.req, 40)) return MIG_BAD_ARGUMENTS;
+    NEED_SPACE();
+    kern_return_t kr = mp_set_mscount(space, u32(c.req, 8), u32(c.req, 12));
+    if (kr != KERN_SUCCESS) return kr;
+    c.reply = simple_reply(c, nullptr, 0);
+    return KERN_SUCCESS;
+}
+
+kern_return_t r_mach_port_get_srights(MigCtx& c) {
+    if (!simple_request(c.req, 36)) return MIG_BAD_ARGUMENTS;
+    NEED_SPACE();
+    uint32_t srights;
+    kern_return_t kr = mp_get_srights(space, u32(c.req, 8), &srights);
+    if (kr != KERN_SUCCESS) return kr;
+    c.reply = simple_reply(c, &srights, 4);
+    return KERN_SUCCESS;
+}
+
+kern_return_t r_mach_port_move_member(MigCtx& c) {
+    if (!simple_request(c.req, 40)) return MIG_BAD_ARGUMENTS;
+    NEED_SPACE();
+    kern_return_t kr = mp_move_member(space, u32(c.req, 8), u32(c.req, 12));
+    if (kr != KERN_SUCCESS) return kr;
+    c.reply = simple_reply(c, nullptr, 0);
+    return KERN_SUCCESS;
+}
+
+// Request: header, body, the notify port descriptor, NDR, name, msgid, sync (60 bytes); reply: the previous
+// send-once right in a port descriptor.
+kern_return_t r_mach_port_request_notification(MigCtx& c) {
+    if (!complex_request(c.req, 60, 1)) return MIG_BAD_ARGUMENTS;
+    KDesc& d = c.req->descs[0];
+    if (d.type != MACH_MSG_PORT_DESCRIPTOR) return MIG_TYPE_ERROR;
+    if (ip_valid(d.port) && d.disposition != MACH_MSG_TYPE_PORT_SEND_ONCE) return MIG_TYPE_ERROR;
+    NEED_SPACE();
+    int32_t msgid = int32_t(u32(c.req, 12));
+    if (msgid == 0102 /* MACH_NOTIFY_SEND_POSSIBLE */)
+        xnu_sys::report_unimplemented(xnu_sys::SysClass::Mach, 3213, "mach_port_request_notification(MACH_NOTIFY_SEND_POSSIBLE)");
+    Port* prev = nullptr;
+    kern_return_t kr = mp_request_notification(space, u32(c.req, 8), msgid, u32(c.req, 16), d.port, &prev);
+    if (kr != KERN_SUCCESS) return kr;  // the notify right is destroyed with the request
+    d.port = nullptr;
+    return port_reply(c, prev, MACH_MSG_TYPE_PORT_SEND_ONCE);
+}
+
+// Request: header, body, the right's descriptor (any disposition), NDR, name (52 bytes).
+kern_return_t r_mach_port_insert_right(MigCtx& c) {
+    if (!complex_request(c.req, 52, 1)) return MIG_BAD_ARGUMENTS;
+    KDesc& d = c.req->descs[0];
+    if (d.type != MACH_MSG_PORT_DESCRIPTOR) return MIG_TYPE_ERROR;
+    NEED_SPACE();
+    kern_return_t kr = mp_insert_right(space, u32(c.req, 8), d.port, d.disposition);
+    if (kr != KERN_SUCCESS) return kr;
+    d.port = nullptr;
+    c.reply = simple_reply(c, nullptr, 0);
+    return KERN_SUCCESS;
+}
+
+kern_return_t r_mach_port_extract_right(MigCtx& c) {
+    if (!simple_request(c.req, 40)) return MIG_BAD_ARGUMENTS;
+    NEED_SPACE();
+    Port* port;
+    mach_msg_type_name_t type;
+    kern_return_t kr = mp_extract_right(space, u32(c.req, 8), u32(c.req, 12), &port, &type);
+    if (kr != KERN_SUCCESS) return kr;
+    return port_reply(c, port, type);
+}
+
+// Request: header, body, the options out of line, NDR, context (60 bytes).
+kern_return_t r_mach_port_construct(MigCtx& c) {
+    if (!complex_request(c.req, 60, 1)) return MIG_BAD_ARGUMENTS;
+    KDesc& d = c.req->descs[0];
+    if (d.type != MACH_MSG_OOL_DESCRIPTOR || d.count != sizeof(mach_port_options_t) || !d.data) return MIG_TYPE_ERROR;
+    NEED_SPACE();
+    mach_port_options_t options;
+    memcpy(&options, d.data, sizeof options);
+    mach_port_name_t name;
+    kern_return_t kr = mp_construct(space, options, u64(c.req, 8), &name);
+    if (kr != KERN_SUCCESS) return kr;
+    c.reply = simple_reply(c, &name, 4);
+    return KERN_SUCCESS;
+}
+
+kern_return_t r_mach_port_destruct(MigCtx& c) {
+    if (!simple_request(c.req, 48)) return MIG_BAD_ARGUMENTS;
+    NEED_SPACE();
+    kern_return_t kr = mp_destruct(space, u32(c.req, 8), int32_t(u32(c.req, 12)), u64(c.req, 16));
+    if (kr != KERN_SUCCESS) return kr;
+    c.reply = simple_reply(c, nullptr, 0);
+    return KERN_SUCCESS;
+}
+
+kern_return_t r_mach_port_guard(MigCtx& c) {
+    if (!simple_request(c.req, 48)) return MIG_BAD_ARGUMENTS;
+    NEED_SPACE();
+    kern_return_t kr = mp_guard(space, u32(c.req, 8), u64(c.req, 12), u32(c.req, 20) != 0);
+    if (kr != KERN_SUCCESS) return kr;
+    c.reply = simple_reply(c, nullptr, 0);
+    return KERN_SUCCESS;
+}
+
+kern_return_t r_mach_port_unguard(MigCtx& c) {
+    if (!simple_request(c.req, 44)) return MIG_BAD_ARGUMENTS;
+    NEED_SPACE();
+    kern_return_t kr = mp_unguard(space, u32(c.req, 8), u64(c.req, 12));
+    if (kr != KERN_SUCCESS) return kr;
+    c.reply = simple_reply(c, nullptr, 0);
+    return KERN_SUCCESS;
+}
+
+}  // namespace mach::mig

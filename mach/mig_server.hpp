@@ -49,23 +49,39 @@ Kmsg* new_reply(Kmsg* req, uint32_t dsc_count, uint32_t body_size);
 // A simple reply: NDR, RetCode 0 and `n` bytes of out arguments.
 Kmsg* simple_reply(MigCtx& c, const void* payload, uint32_t n);
 
+// Puts `bytes` bytes of kalloc'd memory (taken over; may be null when bytes is 0) into out-of-line descriptor i
+// of reply r, as MIG's servers return arrays: a virtual copy the receiver finds mapped.
+void reply_ool(Kmsg* r, uint32_t i, void* data, uint32_t bytes);
+
 // Reads a small /proc file of process `pid` into buf (NUL-terminated). False if it cannot.
 bool read_proc(int pid, const char* what, char* buf, size_t cap);
 
 // The routines, by subsystem file.
 kern_return_t r_mach_port_allocate(MigCtx& c);
 kern_return_t r_mach_port_allocate_name(MigCtx& c);
+kern_return_t r_mach_port_construct(MigCtx& c);
 kern_return_t r_mach_port_deallocate(MigCtx& c);
 kern_return_t r_mach_port_destroy(MigCtx& c);
+kern_return_t r_mach_port_destruct(MigCtx& c);
 kern_return_t r_mach_port_extract_member(MigCtx& c);
+kern_return_t r_mach_port_extract_right(MigCtx& c);
 kern_return_t r_mach_port_get_attributes(MigCtx& c);
 kern_return_t r_mach_port_get_context(MigCtx& c);
 kern_return_t r_mach_port_get_refs(MigCtx& c);
+kern_return_t r_mach_port_get_set_status(MigCtx& c);
+kern_return_t r_mach_port_get_srights(MigCtx& c);
+kern_return_t r_mach_port_guard(MigCtx& c);
 kern_return_t r_mach_port_insert_member(MigCtx& c);
+kern_return_t r_mach_port_insert_right(MigCtx& c);
 kern_return_t r_mach_port_mod_refs(MigCtx& c);
+kern_return_t r_mach_port_move_member(MigCtx& c);
+kern_return_t r_mach_port_names(MigCtx& c);
+kern_return_t r_mach_port_request_notification(MigCtx& c);
 kern_return_t r_mach_port_set_attributes(MigCtx& c);
 kern_return_t r_mach_port_set_context(MigCtx& c);
+kern_return_t r_mach_port_set_mscount(MigCtx& c);
 kern_return_t r_mach_port_type(MigCtx& c);
+kern_return_t r_mach_port_unguard(MigCtx& c);
 kern_return_t r_semaphore_create(MigCtx& c);
 kern_return_t r_semaphore_destroy(MigCtx& c);
 kern_return_t r_task_info(MigCtx& c);

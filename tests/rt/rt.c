@@ -12,6 +12,15 @@ int strncmp(const char* a, const char* b, size_t n) {
 }
 void* memcpy(void* d, const void* s, size_t n) { char* o = d; const char* i = s; while (n--) *o++ = *i++; return d; }
 void* memset(void* d, int c, size_t n) { char* o = d; while (n--) *o++ = (char)c; return d; }
+/* What the SDK's fortified string.h turns memcpy/memset into when a program includes it. */
+void* __memcpy_chk(void* d, const void* s, size_t n, size_t room) {
+    if (n > room) __builtin_trap();
+    return memcpy(d, s, n);
+}
+void* __memset_chk(void* d, int c, size_t n, size_t room) {
+    if (n > room) __builtin_trap();
+    return memset(d, c, n);
+}
 int memcmp(const void* a, const void* b, size_t n) {
     const unsigned char *x = a, *y = b;
     for (; n; n--, x++, y++) if (*x != *y) return *x - *y;
