@@ -63,6 +63,17 @@ uint64_t capabilities(uint32_t ncpus) {
     return caps;
 }
 
+// cpuid_set_generic_info (xnu osfmk/i386/cpuid.c): the "x86_64h" subtype needs FMA, SSE4.2, MOVBE, POPCNT and
+// AVX (leaf 1), LZCNT (leaf 0x80000001) and BMI1, AVX2, BMI2 (leaf 7); otherwise CPU_SUBTYPE_X86_ARCH1.
+int32_t cpu_subtype() {
+    unsigned a, b, c, d;
+    bool ok = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_FMA) && (c & bit_SSE4_2) && (c & bit_MOVBE) &&
+              (c & bit_POPCNT) && (c & bit_AVX);
+    ok = ok && __get_cpuid(0x80000001, &a, &b, &c, &d) && (c & bit_LZCNT);
+    ok = ok && __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_BMI) && (b & bit_AVX2) && (b & bit_BMI2);
+    return ok ? 8 : 4;
+}
+
 uint64_t now_ns(clockid_t clock) {
     timespec ts;
     clock_gettime(clock, &ts);
@@ -111,6 +122,7 @@ const HostFacts& host_facts() {
         f.ncpus = n > 0 ? uint32_t(n) : 1;
         f.memsize = uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE));
         f.cpu_capabilities = capabilities(f.ncpus);
+        f.cpu_subtype = cpu_subtype();
         f.tsc_hz = tsc_frequency();
         f.brand = cpu_brand();
         return f;

@@ -18,6 +18,7 @@ struct HostFacts {
     uint64_t memsize = 0;
     uint64_t cpu_capabilities = 0;
     uint64_t tsc_hz = 0;
+    int32_t cpu_subtype = 4;  // CPU_SUBTYPE_X86_64_H (8) on a CPU with Haswell's feature set, else X86_ARCH1 (4)
     std::string brand;  // CPUID brand string
 };
 const HostFacts& host_facts();

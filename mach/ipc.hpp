@@ -78,7 +78,7 @@ Waiter* waitlist_pop(WaitList& l);
 
 // ---- objects ----
 
-enum class Kotype : uint8_t { None, Task, Thread, Host, Semaphore, Timer };
+enum class Kotype : uint8_t { None, Task, Thread, Host, Semaphore, Timer, Clock };
 
 struct Object {
     uint32_t refs = 1;

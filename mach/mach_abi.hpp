@@ -389,4 +389,62 @@ struct mach_timebase_info_t {
     uint32_t numer, denom;
 };
 
+
+// ---- host (osfmk/mach/host_info.h, vm_statistics.h, processor_info.h, clock_types.h, machine.h) ----
+constexpr int32_t CPU_TYPE_X86_64 = 0x01000007;
+constexpr int32_t CPU_SUBTYPE_X86_ARCH1 = 4, CPU_SUBTYPE_X86_64_H = 8;
+constexpr int HOST_BASIC_INFO = 1, HOST_SCHED_INFO = 3, HOST_RESOURCE_SIZES = 4, HOST_PRIORITY_INFO = 5,
+              HOST_PREFERRED_USER_ARCH = 12;
+constexpr int HOST_LOAD_INFO = 1, HOST_VM_INFO = 2, HOST_CPU_LOAD_INFO = 3, HOST_VM_INFO64 = 4;
+struct __attribute__((packed, aligned(4))) host_basic_info_t {
+    int32_t max_cpus, avail_cpus;
+    uint32_t memory_size;  // capped at 2 GiB (host_info: MIN(max_mem, 2^31))
+    int32_t cpu_type, cpu_subtype, cpu_threadtype;
+    int32_t physical_cpu, physical_cpu_max, logical_cpu, logical_cpu_max;
+    uint64_t max_mem;
+};
+static_assert(sizeof(host_basic_info_t) == 48 && offsetof(host_basic_info_t, max_mem) == 40);
+constexpr uint32_t HOST_BASIC_INFO_OLD_COUNT = 5, HOST_BASIC_INFO_COUNT = sizeof(host_basic_info_t) / 4;
+struct host_sched_info_t {
+    int32_t min_timeout, min_quantum;  // milliseconds
+};
+constexpr uint32_t HOST_SCHED_INFO_COUNT = 2;
+struct host_load_info_t {
+    int32_t avenrun[3];     // load averages scaled by LOAD_SCALE (1000)
+    int32_t mach_factor[3];
+};
+constexpr uint32_t HOST_LOAD_INFO_COUNT = 6;
+constexpr int CPU_STATE_USER = 0, CPU_STATE_SYSTEM = 1, CPU_STATE_IDLE = 2, CPU_STATE_NICE = 3, CPU_STATE_MAX = 4;
+constexpr uint32_t HOST_CPU_LOAD_INFO_COUNT = 4;
+struct vm_statistics_t {
+    uint32_t free_count, active_count, inactive_count, wire_count, zero_fill_count, reactivations, pageins,
+        pageouts, faults, cow_faults, lookups, hits, purgeable_count, purges, speculative_count;
+};
+static_assert(sizeof(vm_statistics_t) == 60);
+constexpr uint32_t HOST_VM_INFO_COUNT = 15, HOST_VM_INFO_REV0_COUNT = 12;
+struct __attribute__((aligned(8))) vm_statistics64_t {
+    uint32_t free_count, active_count, inactive_count, wire_count;
+    uint64_t zero_fill_count, reactivations, pageins, pageouts, faults, cow_faults, lookups, hits, purges;
+    uint32_t purgeable_count, speculative_count;
+    uint64_t decompressions, compressions, swapins, swapouts;
+    uint32_t compressor_page_count, throttled_count, external_page_count, internal_page_count;
+    uint64_t total_uncompressed_pages_in_compressor;
+};
+static_assert(sizeof(vm_statistics64_t) == 152 && offsetof(vm_statistics64_t, zero_fill_count) == 16 &&
+              offsetof(vm_statistics64_t, purgeable_count) == 88 && offsetof(vm_statistics64_t, decompressions) == 96 &&
+              offsetof(vm_statistics64_t, compressor_page_count) == 128 &&
+              offsetof(vm_statistics64_t, total_uncompressed_pages_in_compressor) == 144);
+constexpr uint32_t HOST_VM_INFO64_COUNT = sizeof(vm_statistics64_t) / 4;
+constexpr int PROCESSOR_BASIC_INFO = 1, PROCESSOR_CPU_LOAD_INFO = 2;
+struct processor_basic_info_t {
+    int32_t cpu_type, cpu_subtype;
+    int32_t running, slot_num, is_master;  // boolean_t
+};
+constexpr uint32_t PROCESSOR_BASIC_INFO_COUNT = 5, PROCESSOR_CPU_LOAD_INFO_COUNT = 4;
+constexpr int SYSTEM_CLOCK = 0, CALENDAR_CLOCK = 1;
+struct mach_timespec_t {
+    uint32_t tv_sec;
+    int32_t tv_nsec;
+};
+
 }  // namespace mach

@@ -53,10 +53,19 @@ Kmsg* simple_reply(MigCtx& c, const void* payload, uint32_t n);
 // of reply r, as MIG's servers return arrays: a virtual copy the receiver finds mapped.
 void reply_ool(Kmsg* r, uint32_t i, void* data, uint32_t bytes);
 
-// Reads a small /proc file of process `pid` into buf (NUL-terminated). False if it cannot.
+// Reads a small /proc file of process `pid` (0: of the system, /proc/what) into buf (NUL-terminated). False
+// if it cannot.
 bool read_proc(int pid, const char* what, char* buf, size_t cap);
 
 // The routines, by subsystem file.
+kern_return_t r_clock_get_time(MigCtx& c);
+kern_return_t r_host_get_clock_service(MigCtx& c);
+kern_return_t r_host_info(MigCtx& c);
+kern_return_t r_host_kernel_version(MigCtx& c);
+kern_return_t r_host_page_size(MigCtx& c);
+kern_return_t r_host_processor_info(MigCtx& c);
+kern_return_t r_host_statistics(MigCtx& c);
+kern_return_t r_host_statistics64(MigCtx& c);
 kern_return_t r_mach_port_allocate(MigCtx& c);
 kern_return_t r_mach_port_allocate_name(MigCtx& c);
 kern_return_t r_mach_port_construct(MigCtx& c);

@@ -17,7 +17,8 @@ using tracer::raw_syscall;
 
 bool read_proc(int pid, const char* what, char* buf, size_t cap) {
     char path[64];
-    snprintf(path, sizeof path, "/proc/%d/%s", pid, what);
+    if (pid > 0) snprintf(path, sizeof path, "/proc/%d/%s", pid, what);
+    else snprintf(path, sizeof path, "/proc/%s", what);
     long fd = raw_syscall(SYS_open, reinterpret_cast<long>(path), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
     long n = raw_syscall(SYS_read, fd, reinterpret_cast<long>(buf), long(cap - 1));

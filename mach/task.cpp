@@ -96,6 +96,8 @@ void destroy_task(Task* task) {
     }
     if (task->self_port) task->self_port->active = false, port_release(task->self_port);
     if (task->host_port) task->host_port->active = false, port_release(task->host_port);
+    for (Port*& p : task->clock_ports)
+        if (p) p->active = false, port_release(p), p = nullptr;
     // The space itself and semaphores are left to their references (ports may still point at them).
 }
 

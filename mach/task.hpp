@@ -33,6 +33,7 @@ struct Task {
     Space* space = nullptr;
     Port* self_port = nullptr;
     Port* host_port = nullptr;
+    Port* clock_ports[2] = {};  // SYSTEM_CLOCK and CALENDAR_CLOCK (IKOT_CLOCK), made on first request
     ThreadObj* threads = nullptr;
     Semaphore* semaphores = nullptr;
     MkTimer* timers = nullptr;  // its mk_timer ports (mk_timer.cpp)

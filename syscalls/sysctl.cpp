@@ -8,16 +8,10 @@
 #include "common.hpp"
 #include "loader/commpage.hpp"
 #include "procfs.hpp"
+#include "release.hpp"
 
 namespace xnu_sys {
 namespace {
-
-// The macOS release macrun reports (macOS 14.6, Darwin 23.6.0).
-constexpr const char* kOsRelease = "23.6.0";
-constexpr const char* kOsVersion = "23G80";
-constexpr const char* kProductVersion = "14.6";
-constexpr const char* kKernVersion =
-    "Darwin Kernel Version 23.6.0: Mon Jul 29 21:13:00 PDT 2024; root:xnu-10063.141.2~1/RELEASE_X86_64";
 
 enum class Type : uint8_t { Int, Quad, String, Opaque };
 

@@ -12,6 +12,7 @@ int strncmp(const char* a, const char* b, size_t n) {
 }
 void* memcpy(void* d, const void* s, size_t n) { char* o = d; const char* i = s; while (n--) *o++ = *i++; return d; }
 void* memset(void* d, int c, size_t n) { char* o = d; while (n--) *o++ = (char)c; return d; }
+void __bzero(void* d, size_t n) { memset(d, 0, n); }  /* what clang lowers a large memset(0) to on Darwin */
 /* What the SDK's fortified string.h turns memcpy/memset into when a program includes it. */
 void* __memcpy_chk(void* d, const void* s, size_t n, size_t room) {
     if (n > room) __builtin_trap();
