@@ -44,6 +44,20 @@ Kmsg* simple_reply(MigCtx& c, const void* payload, uint32_t n) {
     return r;
 }
 
+kern_return_t port_reply(MigCtx& c, Port* port, mach_msg_type_name_t type) {
+    Kmsg* r = new_reply(c.req, 1, 0);
+    if (!r) {
+        if (ip_valid(port)) object_destroy(port, type);
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    r->descs[0].type = MACH_MSG_PORT_DESCRIPTOR;
+    r->descs[0].disposition = uint8_t(type);
+    r->descs[0].port = port;
+    r->descs_in = 1;
+    c.reply = r;
+    return KERN_SUCCESS;
+}
+
 void reply_ool(Kmsg* r, uint32_t i, void* data, uint32_t bytes) {
     KDesc& d = r->descs[i];
     d.type = MACH_MSG_OOL_DESCRIPTOR;

@@ -274,17 +274,7 @@ kern_return_t r_host_get_clock_service(MigCtx& c) {
     if (!p && !(p = port_alloc_kobject(Kotype::Clock, reinterpret_cast<void*>(uintptr_t(id)))))
         return KERN_RESOURCE_SHORTAGE;
     port_make_send(p);
-    Kmsg* r = new_reply(c.req, 1, 0);
-    if (!r) {
-        port_release_send(p);
-        return KERN_RESOURCE_SHORTAGE;
-    }
-    r->descs[0].type = MACH_MSG_PORT_DESCRIPTOR;
-    r->descs[0].disposition = MACH_MSG_TYPE_PORT_SEND;
-    r->descs[0].port = p;
-    r->descs_in = 1;
-    c.reply = r;
-    return KERN_SUCCESS;
+    return port_reply(c, p, MACH_MSG_TYPE_PORT_SEND);
 }
 
 // clock_get_time: the system clock counts from boot (CLOCK_MONOTONIC, which, like XNU's, stops during sleep),

@@ -143,34 +143,6 @@ kern_return_t r_mach_port_set_context(MigCtx& c) {
     return KERN_SUCCESS;
 }
 
-}  // namespace mach::mig
-
-namespace mach::mig {
-
-namespace {
-
-// A complex request of exactly `size` bytes carrying `n` descriptors.
-bool complex_request(const Kmsg* req, uint32_t size, uint32_t n) {
-    return (req->bits & MACH_MSGH_BITS_COMPLEX) && req->dsc_count == n && kmsg_user_size(req) == size;
-}
-
-// A reply carrying one right in a port descriptor (the right moves into the reply).
-kern_return_t port_reply(MigCtx& c, Port* port, mach_msg_type_name_t type) {
-    Kmsg* r = new_reply(c.req, 1, 0);
-    if (!r) {
-        if (ip_valid(port)) object_destroy(port, type);
-        return KERN_RESOURCE_SHORTAGE;
-    }
-    r->descs[0].type = MACH_MSG_PORT_DESCRIPTOR;
-    r->descs[0].disposition = uint8_t(type);
-    r->descs[0].port = port;
-    r->descs_in = 1;
-    c.reply = r;
-    return KERN_SUCCESS;
-}
-
-}  // namespace
-
 // Request: the header alone (a routine with no arguments has no NDR record).
 kern_return_t r_mach_port_names(MigCtx& c) {
     if (!simple_request(c.req, 24)) return MIG_BAD_ARGUMENTS;

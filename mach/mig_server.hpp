@@ -36,6 +36,11 @@ inline bool simple_request(const Kmsg* req, uint32_t size) {
     return !(req->bits & MACH_MSGH_BITS_COMPLEX) && kmsg_user_size(req) == size;
 }
 
+// A complex request of exactly `size` bytes carrying `n` descriptors.
+inline bool complex_request(const Kmsg* req, uint32_t size, uint32_t n) {
+    return (req->bits & MACH_MSGH_BITS_COMPLEX) && req->dsc_count == n && kmsg_user_size(req) == size;
+}
+
 inline Task* port_task(Port* port) {
     return port->kotype == Kotype::Task ? static_cast<Task*>(port->kobject) : nullptr;
 }
@@ -49,6 +54,9 @@ Kmsg* new_reply(Kmsg* req, uint32_t dsc_count, uint32_t body_size);
 // A simple reply: NDR, RetCode 0 and `n` bytes of out arguments.
 Kmsg* simple_reply(MigCtx& c, const void* payload, uint32_t n);
 
+// Replies with one right (of type MACH_MSG_TYPE_PORT_*, moved into the reply; null or dead allowed) in a port
+// descriptor, as MIG returns a port. On failure the right is destroyed.
+kern_return_t port_reply(MigCtx& c, Port* port, mach_msg_type_name_t type);
 // Puts `bytes` bytes of kalloc'd memory (taken over; may be null when bytes is 0) into out-of-line descriptor i
 // of reply r, as MIG's servers return arrays: a virtual copy the receiver finds mapped.
 void reply_ool(Kmsg* r, uint32_t i, void* data, uint32_t bytes);

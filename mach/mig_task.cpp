@@ -192,17 +192,7 @@ kern_return_t r_semaphore_create(MigCtx& c) {
     if (kr != KERN_SUCCESS) return kr;
     Port* port = semaphore_to_port(s);
     if (!port) return KERN_RESOURCE_SHORTAGE;
-    Kmsg* r = new_reply(c.req, 1, 0);
-    if (!r) {
-        port_release_send(port);
-        return KERN_RESOURCE_SHORTAGE;
-    }
-    r->descs[0].type = MACH_MSG_PORT_DESCRIPTOR;
-    r->descs[0].disposition = MACH_MSG_TYPE_PORT_SEND;
-    r->descs[0].port = port;
-    r->descs_in = 1;
-    c.reply = r;
-    return KERN_SUCCESS;
+    return port_reply(c, port, MACH_MSG_TYPE_PORT_SEND);
 }
 
 kern_return_t r_semaphore_destroy(MigCtx& c) {
