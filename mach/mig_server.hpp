@@ -101,6 +101,10 @@ kern_return_t r_mach_port_type(MigCtx& c);
 kern_return_t r_mach_port_unguard(MigCtx& c);
 kern_return_t r_semaphore_create(MigCtx& c);
 kern_return_t r_semaphore_destroy(MigCtx& c);
+kern_return_t r_task_get_special_port(MigCtx& c);
 kern_return_t r_task_info(MigCtx& c);
+kern_return_t r_task_set_special_port(MigCtx& c);
+kern_return_t r_task_threads(MigCtx& c);
+kern_return_t r_thread_info(MigCtx& c);
 
 }  // namespace mach::mig

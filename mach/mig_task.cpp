@@ -48,6 +48,9 @@ bool stat_times(const char* stat, uint64_t* utime, uint64_t* stime) {
     return field >= 15;
 }
 
+// USER_HZ is 100 on every Linux/x86 ABI: one tick is 10 ms.
+time_value_t ticks_to_time(uint64_t t) { return time_value_t{int32_t(t / 100), int32_t((t % 100) * 10000)}; }
+
 struct LinuxDirent64 {
     uint64_t ino;
     int64_t off;
@@ -106,8 +109,7 @@ bool task_usage(Task* task, Usage* u) {
         }
         raw_syscall(SYS_close, dfd);
     }
-    // USER_HZ is 100 on every Linux/x86 ABI: one tick is 10 ms.
-    auto ticks = [](uint64_t t) { return time_value_t{int32_t(t / 100), int32_t((t % 100) * 10000)}; };
+    auto ticks = ticks_to_time;
     u->user = ticks(ut), u->system = ticks(st);
     u->live_user = ticks(lut), u->live_system = ticks(lst);
     return true;
@@ -209,6 +211,202 @@ kern_return_t r_semaphore_destroy(MigCtx& c) {
     d.port = nullptr;
     c.reply = simple_reply(c, nullptr, 0);
     return KERN_SUCCESS;
+}
+
+}  // namespace mach::mig
+
+// ---- task special ports, threads (osfmk/kern/ipc_tt.c, osfmk/kern/task.c, thread.c) ----
+
+namespace mach::mig {
+
+namespace {
+
+constexpr int TASK_KERNEL_PORT = 1, TASK_HOST_PORT = 2, TASK_NAME_PORT = 3, TASK_BOOTSTRAP_PORT = 4,
+              TASK_INSPECT_PORT = 5, TASK_READ_PORT = 6, TASK_ACCESS_PORT = 9, TASK_DEBUG_CONTROL_PORT = 10,
+              TASK_RESOURCE_NOTIFY_PORT = 11;
+constexpr int THREAD_BASIC_INFO = 3, THREAD_IDENTIFIER_INFO = 4, THREAD_EXTENDED_INFO = 5;
+constexpr uint32_t THREAD_INFO_MAX = 32;
+constexpr int TH_STATE_RUNNING = 1, TH_STATE_STOPPED = 2, TH_STATE_WAITING = 3, TH_STATE_UNINTERRUPTIBLE = 4,
+              TH_STATE_HALTED = 5;
+
+// osfmk/mach/thread_info.h, #pragma pack(4).
+struct __attribute__((packed, aligned(4))) thread_basic_info_t {
+    time_value_t user_time, system_time;
+    int32_t cpu_usage, policy, run_state, flags, suspend_count, sleep_time;
+};
+static_assert(sizeof(thread_basic_info_t) == 40);
+struct __attribute__((packed, aligned(4))) thread_identifier_info_t {
+    uint64_t thread_id, thread_handle, dispatch_qaddr;
+};
+static_assert(sizeof(thread_identifier_info_t) == 24);
+
+bool is_special_port_settable(int which) {
+    return which == TASK_BOOTSTRAP_PORT || which == TASK_ACCESS_PORT || which == TASK_DEBUG_CONTROL_PORT ||
+           which == TASK_RESOURCE_NOTIFY_PORT;
+}
+
+// The threads of a task's process, in /proc order (creation order, the main thread first). Returns how many
+// tids were put in `tids` (at most cap).
+uint32_t task_tids(Task* task, int* tids, uint32_t cap) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", task->pid);
+    long dfd = raw_syscall(SYS_open, reinterpret_cast<long>(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return 0;
+    uint32_t n = 0;
+    char dents[4096];
+    long got;
+    while ((got = raw_syscall(SYS_getdents64, dfd, reinterpret_cast<long>(dents), sizeof dents)) > 0) {
+        for (long off = 0; off < got;) {
+            auto* d = reinterpret_cast<LinuxDirent64*>(dents + off);
+            if (d->name[0] != '.' && n < cap) tids[n++] = atoi(d->name);
+            off += d->reclen;
+        }
+    }
+    raw_syscall(SYS_close, dfd);
+    std::sort(tids, tids + n);
+    return n;
+}
+
+}  // namespace
+
+// Request: the header alone; reply: the threads' send rights in an out-of-line port array, NDR, the count.
+kern_return_t r_task_threads(MigCtx& c) {
+    if (!simple_request(c.req, 24)) return MIG_BAD_ARGUMENTS;
+    Task* task = port_task(c.port);
+    if (!task) return KERN_INVALID_ARGUMENT;
+    int tids[1024];
+    uint32_t n = task_tids(task, tids, 1024);
+    if (n == 0) return KERN_FAILURE;
+    auto* ports = static_cast<Port**>(kalloc(n * sizeof(Port*)));
+    if (!ports) return KERN_RESOURCE_SHORTAGE;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        ThreadObj* th = thread_object(task, tids[i]);
+        if (!th) continue;
+        port_make_send(th->port);
+        ports[k++] = th->port;
+    }
+    Kmsg* r = new_reply(c.req, 1, 12);
+    if (!r) {
+        for (uint32_t i = 0; i < k; i++) port_release_send(ports[i]);
+        kfree(ports);
+        return KERN_RESOURCE_SHORTAGE;
+    }
+    KDesc& d = r->descs[0];
+    d.type = MACH_MSG_OOL_PORTS_DESCRIPTOR;
+    d.disposition = MACH_MSG_TYPE_PORT_SEND;
+    d.copy = MACH_MSG_VIRTUAL_COPY;
+    d.count = k;
+    d.ports = ports;
+    r->descs_in = 1;
+    memcpy(r->body, &NDR_record, 8);
+    memcpy(r->body + 8, &k, 4);
+    c.reply = r;
+    return KERN_SUCCESS;
+}
+
+// task_get_special_port_from_user: a send right to the port `which` names, MACH_PORT_NULL when none is set.
+kern_return_t r_task_get_special_port(MigCtx& c) {
+    if (!simple_request(c.req, 36)) return MIG_BAD_ARGUMENTS;
+    Task* task = port_task(c.port);
+    if (!task) return KERN_INVALID_ARGUMENT;
+    int which = int32_t(u32(c.req, 8));
+    Port* port = nullptr;
+    switch (which) {
+        case TASK_KERNEL_PORT: port = task->self_port; port_make_send(port); break;
+        case TASK_HOST_PORT: port = task->host_port; port_make_send(port); break;
+        case TASK_NAME_PORT:
+        case TASK_INSPECT_PORT:
+        case TASK_READ_PORT:
+            // The name, inspect and read flavors of the task port are separate kernel objects in XNU.
+            xnu_sys::report_unimplemented(xnu_sys::SysClass::Mach, 3409,
+                                          "task_get_special_port(TASK_NAME_PORT/INSPECT/READ)");
+            return KERN_INVALID_ARGUMENT;
+        default:
+            if (!is_special_port_settable(which)) return KERN_INVALID_ARGUMENT;
+            port = task->special_ports[which];
+            if (ip_valid(port)) {
+                if (port->active) port_copy_send(port);
+                else port = IP_DEAD;  // ipc_port_copy_send of a dead port
+            }
+    }
+    return port_reply(c, port, MACH_MSG_TYPE_PORT_SEND);
+}
+
+// Request: header, body, the port's descriptor (a send right), NDR, which (52 bytes). The right is consumed on
+// success; the task's kernel and host ports cannot be replaced (KERN_NO_ACCESS: SIP), nor a set access port.
+kern_return_t r_task_set_special_port(MigCtx& c) {
+    if (!complex_request(c.req, 52, 1)) return MIG_BAD_ARGUMENTS;
+    KDesc& d = c.req->descs[0];
+    if (d.type != MACH_MSG_PORT_DESCRIPTOR || (ip_valid(d.port) && d.disposition != MACH_MSG_TYPE_PORT_SEND))
+        return MIG_TYPE_ERROR;
+    Task* task = port_task(c.port);
+    if (!task) return KERN_INVALID_ARGUMENT;
+    int which = int32_t(u32(c.req, 8));
+    if (which == TASK_KERNEL_PORT || which == TASK_HOST_PORT) return KERN_NO_ACCESS;
+    if (!is_special_port_settable(which)) return KERN_INVALID_ARGUMENT;
+    Port*& slot = task->special_ports[which];
+    if (which == TASK_ACCESS_PORT && ip_valid(slot)) return KERN_NO_ACCESS;
+    Port* old = slot;
+    slot = d.port;
+    d.port = nullptr;
+    if (ip_valid(old)) port_release_send(old);
+    c.reply = simple_reply(c, nullptr, 0);
+    return KERN_SUCCESS;
+}
+
+// thread_info: THREAD_BASIC_INFO and THREAD_IDENTIFIER_INFO, from /proc/<pid>/task/<tid>/stat.
+kern_return_t r_thread_info(MigCtx& c) {
+    if (!simple_request(c.req, 40)) return MIG_BAD_ARGUMENTS;
+    if (c.port->kotype != Kotype::Thread || !c.port->kobject) return KERN_INVALID_ARGUMENT;
+    auto* th = static_cast<ThreadObj*>(c.port->kobject);
+    int flavor = int32_t(u32(c.req, 8));
+    uint32_t count = std::min(u32(c.req, 12), THREAD_INFO_MAX);
+    uint8_t payload[4 + 4 * THREAD_INFO_MAX] = {};
+    switch (flavor) {
+        case THREAD_BASIC_INFO: {
+            if (count < sizeof(thread_basic_info_t) / 4) return KERN_INVALID_ARGUMENT;
+            char what[64], stat[1024];
+            snprintf(what, sizeof what, "task/%d/stat", th->tid);
+            uint64_t ut = 0, st = 0;
+            if (!read_proc(c.task->pid, what, stat, sizeof stat) || !stat_times(stat, &ut, &st)) return KERN_INVALID_ARGUMENT;
+            const char* p = strrchr(stat, ')');
+            char state = p && p[1] == ' ' ? p[2] : 'R';
+            thread_basic_info_t i{};
+            i.user_time = ticks_to_time(ut);
+            i.system_time = ticks_to_time(st);
+            i.policy = POLICY_TIMESHARE;
+            switch (state) {
+                case 'R': i.run_state = TH_STATE_RUNNING; break;
+                case 'D': i.run_state = TH_STATE_UNINTERRUPTIBLE; break;
+                case 'T':
+                case 't': i.run_state = TH_STATE_STOPPED; break;
+                case 'Z':
+                case 'X': i.run_state = TH_STATE_HALTED; break;
+                default: i.run_state = TH_STATE_WAITING; break;
+            }
+            // The thread making the call is running it (XNU reports the caller as TH_STATE_RUNNING).
+            if (th->tid == c.lock.thread().tid()) i.run_state = TH_STATE_RUNNING;
+            count = sizeof i / 4;
+            memcpy(payload + 4, &i, sizeof i);
+            break;
+        }
+        case THREAD_IDENTIFIER_INFO: {
+            if (count < sizeof(thread_identifier_info_t) / 4) return KERN_INVALID_ARGUMENT;
+            uint32_t dq = xnu_sys::process_state().dispatch_queue_offset;
+            thread_identifier_info_t i{uint64_t(th->tid), th->tsd_base, th->tsd_base && dq ? th->tsd_base + dq : 0};
+            count = sizeof i / 4;
+            memcpy(payload + 4, &i, sizeof i);
+            break;
+        }
+        case THREAD_EXTENDED_INFO:
+            xnu_sys::report_unimplemented(xnu_sys::SysClass::Mach, 3612, "thread_info flavor THREAD_EXTENDED_INFO");
+            return KERN_INVALID_ARGUMENT;
+        default: return KERN_INVALID_ARGUMENT;
+    }
+    memcpy(payload, &count, 4);
+    c.reply = simple_reply(c, payload, 4 + count * 4);
+    return c.reply ? KERN_SUCCESS : KERN_RESOURCE_SHORTAGE;
 }
 
 }  // namespace mach::mig

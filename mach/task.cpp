@@ -98,6 +98,8 @@ void destroy_task(Task* task) {
     if (task->host_port) task->host_port->active = false, port_release(task->host_port);
     for (Port*& p : task->clock_ports)
         if (p) p->active = false, port_release(p), p = nullptr;
+    for (Port*& p : task->special_ports)
+        if (ip_valid(p)) port_release_send(p), p = nullptr;
     // The space itself and semaphores are left to their references (ports may still point at them).
 }
 
@@ -235,6 +237,13 @@ ThreadObj* thread_object(Task* task, int tid) {
     th->next = task->threads;
     task->threads = th;
     return th;
+}
+
+void thread_set_tsd_base(tracer::Thread& t, int tid, uint64_t base) {
+    Task* task = current_task(t);
+    if (!task) return;
+    IpcLock lock(t);
+    if (ThreadObj* th = thread_object(task, tid)) th->tsd_base = base;
 }
 
 void thread_object_terminate(Task* task, int tid) {

@@ -23,6 +23,7 @@ struct MkTimer;
 struct ThreadObj {
     int tid = 0;
     Port* port = nullptr;  // kernel port (IKOT_THREAD); the object holds a reference
+    uint64_t tsd_base = 0; // the %gs base the thread was given (XNU's machine.cthread_self), 0 if never set
     ThreadObj* next = nullptr;
 };
 
@@ -33,7 +34,10 @@ struct Task {
     Space* space = nullptr;
     Port* self_port = nullptr;
     Port* host_port = nullptr;
-    Port* clock_ports[2] = {};  // SYSTEM_CLOCK and CALENDAR_CLOCK (IKOT_CLOCK), made on first request
+    Port* clock_ports[2] = {};
+    // Send rights task_set_special_port stored: TASK_BOOTSTRAP_PORT (4), TASK_ACCESS_PORT (9),
+    // TASK_DEBUG_CONTROL_PORT (10), TASK_RESOURCE_NOTIFY_PORT (11), indexed by that number.
+    Port* special_ports[12] = {};  // SYSTEM_CLOCK and CALENDAR_CLOCK (IKOT_CLOCK), made on first request
     ThreadObj* threads = nullptr;
     Semaphore* semaphores = nullptr;
     MkTimer* timers = nullptr;  // its mk_timer ports (mk_timer.cpp)
@@ -62,6 +66,9 @@ void task_platform(Task* task, uint32_t* platform, uint32_t* sdk);
 
 // The thread object (and kernel port) of thread `tid` of `task`, created on first use. Under the IPC lock.
 ThreadObj* thread_object(Task* task, int tid);
+// Records the %gs base thread `tid` of the caller's process was given (thread_info reports it as the thread's
+// handle). Takes the IPC lock.
+void thread_set_tsd_base(tracer::Thread& t, int tid, uint64_t base);
 // A thread has ended: its object goes and its kernel port is destroyed. Needs the IPC lock.
 void thread_object_terminate(Task* task, int tid);
 

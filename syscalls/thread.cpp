@@ -4,6 +4,7 @@
 #include "abi/xnu_signal.hpp"
 #include "common.hpp"
 #include "mach/mach.hpp"
+#include "mach/task.hpp"
 
 namespace xnu_sys {
 namespace {
@@ -81,6 +82,7 @@ SysResult sys_bsdthread_create(Thread& t, TraceeAddr func, TraceeAddr func_arg, 
     if (tid < 0) return tid == -EAGAIN ? SysResult::error(xnu::XNU_EAGAIN) : SysResult::error(xnu::XNU_ENOMEM);
     // A send right to the new thread's port: in rsi, and where libpthread reads mach_thread_self() from.
     uint32_t port = mach::thread_port_copyout(t, int(tid));
+    if (gs) mach::thread_set_tsd_base(t, int(tid), gs);
     start.rsi = port;
     if (ps.mach_thread_self_offset && ps.tsd_offset) {
         uint64_t word = port;
