@@ -26,27 +26,14 @@ _Static_assert(sizeof(__Reply__host_processor_info_t) == 60, "host_processor_inf
 
 static unsigned host;
 
-static NDR_record_t ndr(void) {
-    NDR_record_t n;
-    memcpy(&n, &t_ndr_record, sizeof n);
-    return n;
-}
-
-static int call(void* m, unsigned port, int id, unsigned size, unsigned room) {
-    struct t_msg_header* h = (struct t_msg_header*)m;
-    h->remote = port;
-    h->id = id;
-    return t_mig_call(m, size, room);
-}
-
 /* host_info (200), host_statistics (216), host_statistics64 (219): same request and reply shapes. */
 static int counted(unsigned port, int id, int flavor, int* out, unsigned* count) {
     union { __Request__host_info_t req; __Reply__host_statistics64_t rep; char buf[2048]; } m;
     memset(&m, 0, sizeof m);
-    m.req.NDR = ndr();
+    T_NDR(m.req.NDR);
     m.req.flavor = flavor;
     m.req.host_info_outCnt = *count;
-    int r = call(&m, port, id, sizeof m.req, sizeof m);
+    int r = t_mig_to(&m, port, id, sizeof m.req, sizeof m);
     if (r) return r;
     if (m.rep.Head.msgh_size != 40 + 4 * m.rep.host_info64_outCnt) return -1;
     *count = m.rep.host_info64_outCnt;
@@ -65,9 +52,9 @@ static long sysctl_long(int a, int b, unsigned size) {
 static int processor_info(int flavor, unsigned* ncpu, int** info, unsigned* cnt) {
     union { __Request__host_processor_info_t req; __Reply__host_processor_info_t rep; char buf[256]; } m;
     memset(&m, 0, sizeof m);
-    m.req.NDR = ndr();
+    T_NDR(m.req.NDR);
     m.req.flavor = flavor;
-    int r = call(&m, host, 204, sizeof m.req, sizeof m);
+    int r = t_mig_to(&m, host, 204, sizeof m.req, sizeof m);
     if (r) return r;
     if (m.rep.Head.msgh_size != sizeof m.rep || m.rep.out_processor_info.type != MACH_MSG_OOL_DESCRIPTOR ||
         m.rep.out_processor_info.size != m.rep.out_processor_infoCnt * 4)
@@ -81,9 +68,9 @@ static int processor_info(int flavor, unsigned* ncpu, int** info, unsigned* cnt)
 static int get_clock(int id, unsigned* port) {
     union { __Request__host_get_clock_service_t req; __Reply__host_get_clock_service_t rep; char buf[256]; } m;
     memset(&m, 0, sizeof m);
-    m.req.NDR = ndr();
+    T_NDR(m.req.NDR);
     m.req.clock_id = id;
-    int r = call(&m, host, 206, sizeof m.req, sizeof m);
+    int r = t_mig_to(&m, host, 206, sizeof m.req, sizeof m);
     if (r) return r;
     if (m.rep.Head.msgh_size != sizeof m.rep || m.rep.clock_serv.disposition != MACH_MSG_TYPE_PORT_SEND) return -1;
     *port = m.rep.clock_serv.name;
@@ -93,7 +80,7 @@ static int get_clock(int id, unsigned* port) {
 static int clock_time(unsigned clock, mach_timespec_t* t) {
     union { __Request__clock_get_time_t req; __Reply__clock_get_time_t rep; char buf[256]; } m;
     memset(&m, 0, sizeof m);
-    int r = call(&m, clock, 1000, sizeof m.req, sizeof m);
+    int r = t_mig_to(&m, clock, 1000, sizeof m.req, sizeof m);
     if (r) return r;
     if (m.rep.Head.msgh_size != sizeof m.rep) return -1;
     *t = m.rep.cur_time;
@@ -143,7 +130,7 @@ int main(void) {
         unsigned long len = sizeof kv;
         int mib[2] = {1, 4};
         BSD(sysctl, mib, 2, kv, &len, 0, 0);
-        CHECK(call(&m, host, 201, sizeof m.req, sizeof m) == 0 && m.rep.kernel_versionCnt == strlen(kv) + 1 &&
+        CHECK(t_mig_to(&m, host, 201, sizeof m.req, sizeof m) == 0 && m.rep.kernel_versionCnt == strlen(kv) + 1 &&
                   !strcmp(m.rep.kernel_version, kv),
               "host_kernel_version: kern.version, with its NUL counted");
         CHECK(m.rep.Head.msgh_size == 44 + ((m.rep.kernel_versionCnt + 3) & ~3u), "the reply ends after the string");
@@ -151,9 +138,9 @@ int main(void) {
     {
         union { __Request___host_page_size_t req; __Reply___host_page_size_t rep; char buf[256]; } m;
         memset(&m, 0, sizeof m);
-        CHECK(call(&m, host, 202, sizeof m.req, sizeof m) == 0 && m.rep.out_page_size == 4096, "_host_page_size: 4096");
+        CHECK(t_mig_to(&m, host, 202, sizeof m.req, sizeof m) == 0 && m.rep.out_page_size == 4096, "_host_page_size: 4096");
         memset(&m, 0, sizeof m);
-        CHECK(call(&m, host, 202, sizeof m.req + 8, sizeof m) == MIG_BAD_ARGUMENTS, "a request too long: MIG_BAD_ARGUMENTS");
+        CHECK(t_mig_to(&m, host, 202, sizeof m.req + 8, sizeof m) == MIG_BAD_ARGUMENTS, "a request too long: MIG_BAD_ARGUMENTS");
     }
 
     /* host_statistics and host_statistics64 */

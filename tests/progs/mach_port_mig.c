@@ -24,23 +24,10 @@ _Static_assert(sizeof(__Request__mach_port_construct_t) == 60, "construct reques
 
 static unsigned task;
 
-/* Sends `req` (size bytes, COMPLEX when it carries descriptors) with message id `id` to the task port and
- * receives the reply into the same buffer. */
-static int call(void* req, int id, unsigned size, unsigned room) {
-    struct t_msg_header* h = (struct t_msg_header*)req;
-    h->remote = task;
-    h->id = id;
-    return t_mig_call(req, size, room);
-}
 /* Zeroes the message and sets the request's NDR record (a request with no arguments has none). */
-#define SIMPLE(m, id) (memset(&(m), 0, sizeof(m)), (m).req.NDR = t_ndr_record_sdk(), 0)
+#define SIMPLE(m, id) (memset(&(m), 0, sizeof(m)), T_NDR((m).req.NDR), 0)
 #define BARE(m) memset(&(m), 0, sizeof(m))
-
-static NDR_record_t t_ndr_record_sdk(void) {
-    NDR_record_t n;
-    memcpy(&n, &t_ndr_record, sizeof n);
-    return n;
-}
+#define call(m, id, size, room) t_mig_to(m, task, id, size, room)
 
 static int names(mach_port_name_t** nv, mach_port_type_t** tv, unsigned* count) {
     union { __Request__mach_port_names_t req; __Reply__mach_port_names_t rep; char buf[256]; } m;

@@ -20,23 +20,10 @@ _Static_assert(sizeof(__Reply__task_threads_t) == 56, "task_threads reply: an OO
 _Static_assert(sizeof(__Request__task_set_special_port_t) == 52, "task_set_special_port request");
 _Static_assert(sizeof(thread_basic_info_data_t) == 40 && sizeof(thread_identifier_info_data_t) == 24, "thread infos");
 
-static NDR_record_t ndr(void) {
-    NDR_record_t n;
-    memcpy(&n, &t_ndr_record, sizeof n);
-    return n;
-}
-
-static int call(void* m, unsigned port, int id, unsigned size, unsigned room) {
-    struct t_msg_header* h = (struct t_msg_header*)m;
-    h->remote = port;
-    h->id = id;
-    return t_mig_call(m, size, room);
-}
-
 static int threads(unsigned** list, unsigned* n) {
     union { __Request__task_threads_t req; __Reply__task_threads_t rep; char buf[256]; } m;
     memset(&m, 0, sizeof m);
-    int r = call(&m, t_task_self(), 3402, sizeof m.req, sizeof m);
+    int r = t_mig_to(&m, t_task_self(), 3402, sizeof m.req, sizeof m);
     if (r) return r;
     if (m.rep.Head.msgh_size != sizeof m.rep || m.rep.act_list.type != MACH_MSG_OOL_PORTS_DESCRIPTOR ||
         m.rep.act_list.count != m.rep.act_listCnt || m.rep.act_list.disposition != MACH_MSG_TYPE_PORT_SEND)
@@ -49,10 +36,10 @@ static int threads(unsigned** list, unsigned* n) {
 static int info(unsigned thread, int flavor, int* out, unsigned* count) {
     union { __Request__thread_info_t req; __Reply__thread_info_t rep; char buf[512]; } m;
     memset(&m, 0, sizeof m);
-    m.req.NDR = ndr();
+    T_NDR(m.req.NDR);
     m.req.flavor = flavor;
     m.req.thread_info_outCnt = *count;
-    int r = call(&m, thread, 3612, sizeof m.req, sizeof m);
+    int r = t_mig_to(&m, thread, 3612, sizeof m.req, sizeof m);
     if (r) return r;
     if (m.rep.Head.msgh_size != 40 + 4 * m.rep.thread_info_outCnt) return -1;
     *count = m.rep.thread_info_outCnt;
@@ -63,9 +50,9 @@ static int info(unsigned thread, int flavor, int* out, unsigned* count) {
 static int get_special(int which, unsigned* port) {
     union { __Request__task_get_special_port_t req; __Reply__task_get_special_port_t rep; char buf[256]; } m;
     memset(&m, 0, sizeof m);
-    m.req.NDR = ndr();
+    T_NDR(m.req.NDR);
     m.req.which_port = which;
-    int r = call(&m, t_task_self(), 3409, sizeof m.req, sizeof m);
+    int r = t_mig_to(&m, t_task_self(), 3409, sizeof m.req, sizeof m);
     if (r) return r;
     if (m.rep.Head.msgh_size != sizeof m.rep || m.rep.special_port.type != MACH_MSG_PORT_DESCRIPTOR) return -1;
     *port = m.rep.special_port.name;
@@ -80,9 +67,9 @@ static int set_special(int which, unsigned port, unsigned disposition) {
     m.req.special_port.name = port;
     m.req.special_port.disposition = disposition;
     m.req.special_port.type = MACH_MSG_PORT_DESCRIPTOR;
-    m.req.NDR = ndr();
+    T_NDR(m.req.NDR);
     m.req.which_port = which;
-    return call(&m, t_task_self(), 3410, sizeof m.req, sizeof m);
+    return t_mig_to(&m, t_task_self(), 3410, sizeof m.req, sizeof m);
 }
 
 static volatile unsigned worker_port;

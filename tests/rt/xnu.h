@@ -239,6 +239,15 @@ static inline int t_mig_call(void* msg, unsigned send_size, unsigned rcv_size) {
     if (!(h->bits & 0x80000000u) && h->size == sizeof(struct t_mig_error)) return ((struct t_mig_error*)msg)->ret;
     return 0;
 }
+/* A MIG request in the SDK's own structs (the __Request__ types of the mach headers): sent to `port` with message id `id`.
+ * T_NDR fills a request's NDR field with the record MIG's stubs send. */
+static inline int t_mig_to(void* msg, unsigned port, int id, unsigned send_size, unsigned rcv_size) {
+    struct t_msg_header* h = (struct t_msg_header*)msg;
+    h->remote = port;
+    h->id = id;
+    return t_mig_call(msg, send_size, rcv_size);
+}
+#define T_NDR(field) memcpy(&(field), &t_ndr_record, sizeof t_ndr_record)
 static inline int t_mach_port_get_refs(unsigned task, unsigned name, unsigned right, unsigned* refs) {
     union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; unsigned name, right; } req;
             struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int ret; unsigned refs; } rep;
