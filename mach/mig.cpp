@@ -7,6 +7,7 @@
 // header, body count and port descriptor alone. Any failure is a mig_reply_error_t (36 bytes).
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -81,7 +82,34 @@ struct MigEntry {
     Routine fn;  // null: a routine XNU has that macrun does not serve yet (MIG_BAD_ID, said once)
 };
 
-const MigEntry kRoutines[] = {
+// MIG subsystems by base id (each .defs file's `subsystem NAME BASE`): a routine's id is BASE + its index.
+struct Subsystem {
+    int32_t base;
+    const char* name;
+};
+constexpr Subsystem kSubsystems[] = {{200, "mach_host"},     {400, "host_priv"},  {600, "host_security"},
+                                     {1000, "clock"},        {2400, "processor"}, {3200, "mach_port"},
+                                     {3400, "task"},         {3600, "thread_act"}, {3800, "vm_map"},
+                                     {4000, "processor_set"}, {4800, "mach_vm"},  {5400, "mach_voucher"},
+                                     {617000, "lock_set"},   {617200, "semaphore"}};
+
+constexpr const Subsystem* subsystem_of(int32_t id) {
+    for (const Subsystem& s : kSubsystems)
+        if (id >= s.base && id < s.base + 100) return &s;
+    return nullptr;
+}
+
+// Every routine macrun knows, by id. Checked when macrun is compiled: ascending ids (so no id twice, and a
+// binary search finds them), each inside a known subsystem.
+constexpr MigEntry kRoutines[] = {
+    {200, "host_info", r_host_info},
+    {201, "host_kernel_version", r_host_kernel_version},
+    {202, "_host_page_size", r_host_page_size},
+    {204, "host_processor_info", r_host_processor_info},
+    {206, "host_get_clock_service", r_host_get_clock_service},
+    {216, "host_statistics", r_host_statistics},
+    {219, "host_statistics64", r_host_statistics64},
+    {1000, "clock_get_time", r_clock_get_time},
     {3200, "mach_port_names", r_mach_port_names},
     {3201, "mach_port_type", r_mach_port_type},
     {3202, "mach_port_rename", nullptr},
@@ -131,14 +159,6 @@ const MigEntry kRoutines[] = {
     {3603, "thread_get_state", nullptr},
     {3604, "thread_set_state", nullptr},
     {3612, "thread_info", r_thread_info},
-    {200, "host_info", r_host_info},
-    {201, "host_kernel_version", r_host_kernel_version},
-    {202, "_host_page_size", r_host_page_size},
-    {204, "host_processor_info", r_host_processor_info},
-    {206, "host_get_clock_service", r_host_get_clock_service},
-    {216, "host_statistics", r_host_statistics},
-    {219, "host_statistics64", r_host_statistics64},
-    {1000, "clock_get_time", r_clock_get_time},
     {4800, "mach_vm_allocate", r_mach_vm_allocate},
     {4801, "mach_vm_deallocate", r_mach_vm_deallocate},
     {4802, "mach_vm_protect", r_mach_vm_protect},
@@ -162,26 +182,19 @@ const MigEntry kRoutines[] = {
     {4820, "mach_vm_page_range_query", nullptr},
 };
 
-const MigEntry* find_routine(int32_t id) {
-    for (const MigEntry& e : kRoutines)
-        if (e.id == id) return &e;
-    return nullptr;
+constexpr bool routines_well_formed() {
+    for (size_t i = 0; i < std::size(kRoutines); i++) {
+        if (i && kRoutines[i].id <= kRoutines[i - 1].id) return false;
+        if (!subsystem_of(kRoutines[i].id)) return false;
+    }
+    return true;
 }
+static_assert(routines_well_formed(), "MIG routine table: ids ascending, unique, inside known subsystems");
 
-// MIG subsystems by base id, for the one-time message about an id macrun does not serve.
-const char* subsystem_of(int32_t id) {
-    struct Sub {
-        int32_t base;
-        const char* name;
-    };
-    static const Sub kSubs[] = {{200, "mach_host"},  {400, "host_priv"},  {600, "host_security"},
-                                {1000, "clock"},     {2400, "processor"}, {3200, "mach_port"},
-                                {3400, "task"},      {3600, "thread_act"}, {3800, "vm_map"},
-                                {4000, "processor_set"}, {4800, "mach_vm"}, {5400, "mach_voucher"},
-                                {617000, "lock_set"}, {617200, "semaphore"}};
-    for (const Sub& s : kSubs)
-        if (id >= s.base && id < s.base + 100) return s.name;
-    return "unknown";
+const MigEntry* find_routine(int32_t id) {
+    const MigEntry* e = std::lower_bound(std::begin(kRoutines), std::end(kRoutines), id,
+                                         [](const MigEntry& m, int32_t v) { return m.id < v; });
+    return e != std::end(kRoutines) && e->id == id ? e : nullptr;
 }
 
 void report_bad_id(int32_t id, const char* routine) {
@@ -191,7 +204,7 @@ void report_bad_id(int32_t id, const char* routine) {
     if (said[bit / 64].fetch_or(mask) & mask) return;
     char text[200];
     snprintf(text, sizeof text, "MIG message id %d (%s subsystem%s%s) to a kernel port is not served: replying MIG_BAD_ID",
-             id, subsystem_of(id), routine ? ", routine " : "", routine ? routine : "");
+             id, subsystem_of(id) ? subsystem_of(id)->name : "unknown", routine ? ", routine " : "", routine ? routine : "");
     xnu_sys::trace_note(text);
 }
 
