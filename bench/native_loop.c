@@ -1,4 +1,6 @@
-/* The native reference for xnu_loop: the same loops with raw Linux system calls. */
+/* The native reference for xnu_loop: the same loops with raw Linux system calls. `rpc`: the Linux analog of a
+ * Mach RPC between two threads, a request and a reply over two pipes (one write and one read per side per
+ * round trip, the waits in the kernel as mach_msg's are). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <pthread.h>
 #include <unistd.h>
 
 static long now_ns(void) {
@@ -14,12 +17,41 @@ static long now_ns(void) {
     return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
+static int req[2], rep[2];
+
+static void* server(void* arg) {
+    (void)arg;
+    long v;
+    while (read(req[0], &v, sizeof v) == sizeof v) {
+        v++;
+        if (write(rep[1], &v, sizeof v) != sizeof v) break;
+    }
+    return NULL;
+}
+
+static long rpc(long n) {
+    pthread_t th;
+    if (pipe(req) || pipe(rep) || pthread_create(&th, NULL, server, NULL)) return -1;
+    long t0 = now_ns();
+    for (long i = 0; i < n; i++) {
+        long v = i;
+        if (write(req[1], &v, sizeof v) != sizeof v || read(rep[0], &v, sizeof v) != sizeof v || v != i + 1) return -1;
+    }
+    return now_ns() - t0;
+}
+
 int main(int argc, char** argv) {
     if (argc < 3) return 2;
     long n = atol(argv[2]);
     int fd = open("/dev/null", O_WRONLY);
     struct stat st;
     char c = 'x';
+    if (!strcmp(argv[1], "rpc")) {
+        long ns = rpc(n);
+        if (ns < 0) return 1;
+        printf("%ld\n", ns / n);
+        return 0;
+    }
     long t0 = now_ns();
     if (!strcmp(argv[1], "getpid"))
         for (long i = 0; i < n; i++) syscall(SYS_getpid);

@@ -1,5 +1,9 @@
 /* Benchmark body (static Mach-O): `xnu_loop CALL N` makes N XNU calls through libsystem_kernel-shaped stubs (getpid, write1 = 1 byte to
- * /dev/null, fstat) and prints the mean cost in nanoseconds, timed with gettimeofday around the loop. */
+ * /dev/null, fstat) and prints the mean cost in nanoseconds, timed with gettimeofday around the loop.
+ * `rpc`: N Mach RPC round trips, client -> server thread -> reply, each side one mach_msg2_trap per message as
+ * MIG clients and servers make them (the client sends and receives in one call with a send-once reply right;
+ * the server replies and receives the next request in one call). `mig`: N MIG calls to the kernel
+ * (mach_port_get_refs on the task port), answered by macrun's own server. */
 #include "xnu.h"
 
 #include <sys/stat.h>
@@ -10,6 +14,62 @@ static long now_us(void) {
     return tv.sec * 1000000L + tv.usec;
 }
 
+/* mach_msg2_trap through the libsystem-shaped stub, header at the start of `msg` (no descriptors). */
+static int msg2(void* msg, unsigned long options, unsigned send_size, unsigned rcv_size, unsigned rcv_name) {
+    const struct t_msg_header* h = (const struct t_msg_header*)msg;
+    return stub_mach_msg2_trap(msg, options, T_MSG2_PACK(h->bits, send_size), T_MSG2_PACK(h->remote, h->local),
+                               T_MSG2_PACK(h->voucher, h->id), T_MSG2_PACK(0, rcv_name), T_MSG2_PACK(rcv_size, 0), 0);
+}
+
+struct rpc_msg { struct t_msg_header h; long payload; char trailer[64]; };
+static unsigned server_port;
+
+/* The server: receive a request, then in one call reply to it and receive the next. */
+static void server(void* arg) {
+    (void)arg;
+    struct rpc_msg m;
+    memset(&m, 0, sizeof m);
+    if (msg2(&m, 2 /* MACH_RCV_MSG */ | T_MACH64_SEND_MQ_CALL, 0, sizeof m, server_port)) return;
+    for (;;) {
+        unsigned reply = m.h.remote;
+        m.h.bits = 18; /* MACH_MSG_TYPE_MOVE_SEND_ONCE */
+        m.h.size = 32;
+        m.h.remote = reply;
+        m.h.local = 0;
+        m.h.id += 100;
+        m.payload++;
+        if (msg2(&m, 3 | T_MACH64_SEND_MQ_CALL, 32, sizeof m, server_port)) return;
+    }
+}
+
+static long rpc_loop(long n) {
+    unsigned task = t_task_self();
+    MACH(port_allocate, task, 1 /* MACH_PORT_RIGHT_RECEIVE */, &server_port);
+    MACH(port_insert_right, task, server_port, server_port, 20 /* MACH_MSG_TYPE_MAKE_SEND */);
+    unsigned reply = stub_mach_reply_port();
+    if (t_spawn(server, 0)) return -1;
+    struct rpc_msg m;
+    memset(&m, 0, sizeof m);
+    long t0 = now_us();
+    for (long i = 0; i < n; i++) {
+        m.h.bits = 19 | (21 << 8); /* COPY_SEND to the server, MAKE_SEND_ONCE for the reply */
+        m.h.size = 32;
+        m.h.remote = server_port;
+        m.h.local = reply;
+        m.h.id = 500;
+        if (msg2(&m, 3 | T_MACH64_SEND_MQ_CALL, 32, sizeof m, reply) || m.payload != i + 1) return -1;
+    }
+    return now_us() - t0;
+}
+
+static long mig_loop(long n) {
+    unsigned task = t_task_self(), refs;
+    long t0 = now_us();
+    for (long i = 0; i < n; i++)
+        if (t_mach_port_get_refs(task, task, 0 /* MACH_PORT_RIGHT_SEND */, &refs)) return -1;
+    return now_us() - t0;
+}
+
 int main(int argc, char** argv) {
     if (argc < 3) return 2;
     long n = 0;
@@ -17,6 +77,12 @@ int main(int argc, char** argv) {
     int fd = (int)BSD(open, "/dev/null", O_WRONLY, 0).val;
     struct stat st;
     char c = 'x';
+    if (!strcmp(argv[1], "rpc") || !strcmp(argv[1], "mig")) {
+        long us = argv[1][0] == 'r' ? rpc_loop(n) : mig_loop(n);
+        if (us < 0) return 1;
+        t_printf("%ld\n", us * 1000 / n);
+        return 0;
+    }
     long t0 = now_us();
     if (!strcmp(argv[1], "getpid"))
         for (long i = 0; i < n; i++) stub_getpid();

@@ -78,3 +78,17 @@ _t_thread_start:
         mov $0x2000169, %eax            // bsdthread_terminate (361)
         syscall
         hlt
+
+// Mach trap stubs: libsystem_kernel's shape for class 1 (the result is the kern_return_t in rax). A trap with
+// more than six arguments (mach_msg2_trap) finds the rest on the stack above the return address.
+#define MACH_STUB(name, number)     \
+        .globl _stub_##name;        \
+        .p2align 4;                 \
+_stub_##name:                       \
+        mov $(0x1000000 | number), %eax; \
+        mov %rcx, %r10;             \
+        syscall;                    \
+        ret
+
+MACH_STUB(mach_msg2_trap, 47)
+MACH_STUB(mach_reply_port, 26)

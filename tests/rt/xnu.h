@@ -89,6 +89,9 @@ long stub_getuid(void);
 long stub_write(int fd, const void* buf, size_t n);
 long stub_read(int fd, void* buf, size_t n);
 long stub_close(int fd);
+int stub_mach_msg2_trap(void* data, unsigned long options, unsigned long mb_ss, unsigned long mr_lp, unsigned long mv_id,
+                        unsigned long dc_rn, unsigned long rs_pr, unsigned long timeout);
+unsigned stub_mach_reply_port(void);
 long stub_open(const char* path, int flags, int mode);
 long stub_fstat64(int fd, void* st);
 long stub_lseek(int fd, long off, int whence);
@@ -200,9 +203,9 @@ static inline int t_mach_msg2(void* msg, unsigned long options, unsigned send_si
                               unsigned rcv_name, unsigned long timeout, unsigned priority) {
     const struct t_msg_header* h = (const struct t_msg_header*)msg;
     unsigned desc = ((options & 1) && (h->bits & 0x80000000u)) ? ((const unsigned*)msg)[6] : 0;
-    return t_mach_msg2_trap(msg, options, T_MSG2_PACK(h->bits, send_size), T_MSG2_PACK(h->remote, h->local),
-                            T_MSG2_PACK(h->voucher, h->id), T_MSG2_PACK(desc, rcv_name), T_MSG2_PACK(rcv_size, priority),
-                            timeout);
+    return stub_mach_msg2_trap(msg, options, T_MSG2_PACK(h->bits, send_size), T_MSG2_PACK(h->remote, h->local),
+                               T_MSG2_PACK(h->voucher, h->id), T_MSG2_PACK(desc, rcv_name),
+                               T_MSG2_PACK(rcv_size, priority), timeout);
 }
 /* libsystem's mach_msg() on macOS 13+: mach_msg2 with MACH64_SEND_MQ_CALL. */
 static inline int t_mach_msg(void* msg, int option, unsigned send_size, unsigned rcv_size, unsigned rcv_name,
