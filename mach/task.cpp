@@ -262,7 +262,7 @@ void thread_object_terminate(Task* task, int tid) {
 
 // ---- the lock and wake-ups ----
 
-IpcLock::IpcLock(tracer::Thread& t) : t_(t), g_(g_ipc_lock) {}
+IpcLock::IpcLock(tracer::Thread& t) : t_(t), g_(g_ipc_lock, inproc_backend() ? t.tid() : 0) {}
 
 IpcLock::~IpcLock() {
     if (g_.held()) release();

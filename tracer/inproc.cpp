@@ -11,6 +11,7 @@
 #include "fastpath.hpp"
 #include "sud.hpp"
 #include "inproc_thread.hpp"
+#include "mach/klock.hpp"
 #include "runtime.hpp"
 #include "syscalls/dispatch.hpp"
 #include "syscalls/abi/xnu_signal.hpp"
@@ -62,7 +63,13 @@ void to_program(int lsig, siginfo_t* si, ucontext_t* uc) {
 }
 
 // The Linux handler of every signal the program catches (installed by sigaction through install_handler).
-void on_program_signal(int lsig, siginfo_t* si, void* ctx) { to_program(lsig, si, static_cast<ucontext_t*>(ctx)); }
+// A signal that arrives while its thread holds the IPC lock waits until the lock is let go (the program's handler
+// may make Mach calls): it is queued again with the same siginfo and stays blocked in the interrupted context;
+// the lock's release unblocks it (mach/klock.cpp).
+void on_program_signal(int lsig, siginfo_t* si, void* ctx) {
+    if (mach::klock_defer_signal(lsig, si, ctx)) return;
+    to_program(lsig, si, static_cast<ucontext_t*>(ctx));
+}
 
 int install_handler(Thread&, int lsig, const xnu_sys::SigAction& act) {
     struct sigaction sa {};
