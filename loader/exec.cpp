@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "commpage.hpp"
+#include "mach/kglobals.hpp"
 #include "macho.hpp"
 #include "map.hpp"
 #include "syscalls/common.hpp"
@@ -109,6 +110,17 @@ int exec_macho(const ExecOptions& opts) {
         tracer::g_runtime.trace_fd = tracer::g_runtime.reserved_fds[1] = opts.trace_fd;
     }
     tracer::g_runtime.no_fastpath_option = !opts.fastpath;
+    // In process, the session's Mach kernel: the region handed on by the macrun that exec'd this one, or a new
+    // one. Mapped now, before the program's limits (RLIMIT_FSIZE, RLIMIT_AS) can stand in the way; its
+    // descriptor is kept out of the program's sight.
+    if (opts.backend == Backend::Inproc && !traced_by_supervisor()) {
+        tracer::g_runtime.mach_fd = opts.mach_fd;
+        mach::kg();
+        int fd = tracer::g_runtime.mach_fd;
+        tracer::g_runtime.mach_fd = reserve_fd(fd, 2);
+        if (tracer::g_runtime.mach_fd >= 0 && tracer::g_runtime.mach_fd != fd) close(fd);
+        else tracer::g_runtime.mach_fd = fd;
+    }
     // The absolute path, resolved now: what proc_pidpath reports, whatever the program's cwd becomes.
     char resolved[PATH_MAX];
     snprintf(tracer::g_runtime.exec_path, sizeof tracer::g_runtime.exec_path, "%s",

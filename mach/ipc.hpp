@@ -10,7 +10,7 @@
 //               copyin from and copyout to user memory
 //   ipc_mqueue  send (queue limit, blocking, timeouts) and receive (ports and sets, MACH_RCV_LARGE)
 //
-// Everything is protected by one lock per macrun kernel (g_ipc_lock), never held across a blocking wait: a
+// Everything is protected by one lock per macrun kernel (ipc_lock()), never held across a blocking wait: a
 // waiting thread parks on a futex word of its own in its process (see task.hpp) and is handed what it waits
 // for (a message, a queue slot, a semaphore count) by the thread that wakes it.
 //
@@ -36,7 +36,9 @@ struct Waiter;
 [[noreturn]] void kernel_panic(const char* what, const char* file, int line);
 #define MACH_ASSERT(c) ((c) ? (void)0 : ::mach::kernel_panic(#c, __FILE__, __LINE__))
 
-extern KLock g_ipc_lock;
+// The IPC lock and the kernel's own space, in the shared region (kglobals.hpp).
+KLock& ipc_lock();
+Space* kernel_space();
 
 // ---- waiting ----
 
@@ -57,7 +59,9 @@ struct Waiter {
     WaitKind kind = WaitKind::Receive;
     Task* task = nullptr;
     int tid = 0;
-    uint32_t slot = 0;       // futex word index in the task's wait page
+    uint32_t slot = 0;       // the futex word's index: in the region's shared words, or in the task's wait page
+    bool shared_word = false;
+    uint64_t futex_addr = 0;
     bool woken = false;      // set by the waker, under the lock
     // Receive: the receive's parameters, and what the waker hands over.
     uint64_t option = 0;
@@ -93,7 +97,7 @@ struct DeadNameRequest {
 };
 
 struct Port : Object {
-    Space* receiver = nullptr;          // holder of the receive right; null in transit; &g_kernel_space for kobjects
+    Space* receiver = nullptr;          // holder of the receive right; null in transit; kernel_space() for kobjects
     mach_port_name_t receiver_name = 0;
     Kmsg* in_transit = nullptr;         // the message carrying the receive right, while in transit
     uint32_t srights = 0, sorights = 0, mscount = 0;
@@ -153,7 +157,6 @@ struct Space {
     uint32_t rev_cap = 0, rev_used = 0;
 };
 
-extern Space g_kernel_space;  // the receiver of kernel object ports
 
 inline bool ip_in_space(const Port* p, const Space* s) { return p->receiver == s; }
 inline bool ip_is_kobject(const Port* p) { return p->kotype != Kotype::None && p->kotype != Kotype::Timer; }

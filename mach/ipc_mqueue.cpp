@@ -1,3 +1,4 @@
+#include "kglobals.hpp"
 #include "ipc_mqueue.hpp"
 
 #include "kobject.hpp"
@@ -5,7 +6,6 @@
 namespace mach {
 namespace {
 
-uint64_t g_order;
 
 // ipc_mqueue_release_msgcount: a message left the queue (or never entered it); a sender waiting for room gets
 // the slot.
@@ -27,7 +27,7 @@ bool too_large(const Kmsg* km, uint64_t option, uint32_t max_size, uint32_t* msi
 
 void enqueue(Port* port, Kmsg* km) {
     km->next = nullptr;
-    km->order = ++g_order;
+    km->order = ++kg().order;
     if (port->qtail) port->qtail->next = km;
     else port->qhead = km;
     port->qtail = km;
@@ -160,7 +160,7 @@ mach_msg_return_t kmsg_send(IpcLock& lock, Task* task, Kmsg* km, uint64_t option
     }
     bool kernel_reply = false;
     mach_msg_return_t mr = MACH_MSG_SUCCESS;
-    if (ip_in_space(port, &g_kernel_space)) {
+    if (ip_in_space(port, kernel_space())) {
         port->seqno++;
         km = kobject_server(lock, task, port, km);
         if (!km) return MACH_MSG_SUCCESS;

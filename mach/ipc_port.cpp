@@ -1,6 +1,7 @@
 // Ports and port sets (xnu osfmk/ipc/ipc_port.c, ipc_pset.c, ipc_notify.c).
 #include <cstring>
 
+#include "kglobals.hpp"
 #include "ipc_mqueue.hpp"
 #include "kobject.hpp"
 
@@ -58,7 +59,7 @@ kern_return_t port_alloc_name(Space* space, mach_port_name_t name, Port** port) 
 Port* port_alloc_kobject(Kotype type, void* kobject) {
     Port* p = knew<Port>();
     if (!p) return nullptr;
-    p->receiver = &g_kernel_space;
+    p->receiver = kernel_space();
     p->kotype = type;
     p->kobject = kobject;
     p->qlimit = MACH_PORT_QLIMIT_KERNEL;
@@ -257,7 +258,6 @@ static void dnnotify(Port* port) {
     }
 }
 
-static uint64_t g_death_clock;
 
 /// Contract: consumes the receive right and the reference that goes with it. Queued messages are destroyed,
 /// receivers sent away, a pending no-senders request gets its send-once notification, dead-name requests fire.
@@ -291,7 +291,7 @@ void port_destroy(Port* port) {
     port->mscount = 0;
     port->context = 0;
     port->guarded = port->strict_guard = false;
-    port->death_time = ++g_death_clock;
+    port->death_time = ++kg().death_clock;
     // Senders blocked on the full queue: THREAD_RESTART, reported as MACH_SEND_INVALID_DEST (the message is
     // then destroyed as if delivered).
     while (Waiter* w = port->fullwaiters.head) {
@@ -318,7 +318,7 @@ void port_destroy(Port* port) {
 /// unless it is dead, a kernel port, or its queue is at the kernel limit (ipc_notify_send_once_and_unlock).
 void notify_send_once(Port* port) {
     MACH_ASSERT(port->sorights > 0);
-    if (!port->active || ip_in_space(port, &g_kernel_space) || port->msgcount >= MACH_PORT_QLIMIT_KERNEL) {
+    if (!port->active || ip_in_space(port, kernel_space()) || port->msgcount >= MACH_PORT_QLIMIT_KERNEL) {
         port_release_send_once(port);
         return;
     }

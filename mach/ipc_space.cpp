@@ -11,7 +11,6 @@
 
 namespace mach {
 
-Space g_kernel_space;
 
 namespace {
 

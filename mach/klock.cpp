@@ -1,9 +1,11 @@
 #include "klock.hpp"
-#include "ipc.hpp"
+#include "kglobals.hpp"
 
 #include <csignal>
 #include <ucontext.h>
+#include <cstdio>
 #include <cstring>
+#include <new>
 #include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -57,14 +59,16 @@ std::atomic<uint64_t> g_deferred{0};
 }  // namespace
 
 bool klock_defer_signal(int lsig, void* siginfo, void* ucontext) {
-    if (g_ipc_lock.owner() == 0) return false;
+    if (ipc_lock().owner() == 0) return false;
     const long tid = raw_syscall(SYS_gettid);
-    if (g_ipc_lock.owner() != int(tid)) return false;
+    if (ipc_lock().owner() != int(tid)) return false;
     g_deferred.fetch_or(sigbit(lsig), std::memory_order_relaxed);
     sigaddset(&static_cast<ucontext_t*>(ucontext)->uc_sigmask, lsig);
     raw_syscall(SYS_rt_tgsigqueueinfo, raw_syscall(SYS_getpid), tid, lsig, reinterpret_cast<long>(siginfo));
     return true;
 }
+
+void klock_after_fork() { g_deferred.store(0, std::memory_order_relaxed); }
 
 KLockGuard::KLockGuard(KLock& l, int tid) : lock_(l), tid_(tid) { reacquire(); }
 
@@ -96,30 +100,70 @@ void KLockGuard::reacquire() {
     held_ = true;
 }
 
-// ---- allocator: power-of-two size classes from 16 bytes to 32 KiB, each with a lock-free free list refilled
-// a chunk at a time, and a mapping of its own for anything larger. Every block starts with a 16-byte header
-// naming its class or length. No lock: a signal handler on a thread that is inside kalloc may call it again,
-// and no call has to block signals (two system calls per allocation otherwise).
+// ---- the region and its allocator: power-of-two size classes from 16 bytes, each with a lock-free free list.
+// Small classes (up to 32 KiB) are refilled a 256 KiB chunk at a time from the region's bump offset, larger
+// ones one block at a time; a freed block of 1 MiB or more gives its pages back (MADV_REMOVE) but keeps its
+// place. Every block starts with a 16-byte header naming its class. No lock: a signal handler on a thread that
+// is inside kalloc may call it again, and no call has to block signals.
 
 namespace {
-
-constexpr size_t kHeader = 16, kChunk = 256 * 1024;
-constexpr int kClasses = 12;  // 16 << 11 == 32 KiB
 
 struct FreeBlock {
     FreeBlock* next;
 };
 
-// A free list head: the block's address in the low 48 bits, a counter bumped by every change in the high 16,
-// so a pop that raced with a pop and a push of the same block fails its exchange (the ABA problem). Blocks
-// are never unmapped, so reading a stale head's `next` is harmless.
+constexpr uint64_t kRegionBase = 0x6e0000000000ull;  // far from Mach-O images, macrun, stacks and mmap's range
+constexpr uint64_t kRegionSize = 64ull << 30;         // address space; the memfd is sparse
+constexpr uint64_t kRegionMagic = 0x6d6163686b65726eull;  // "machkern"
+constexpr size_t kHeader = 16, kChunk = 256 * 1024;
+constexpr int kSmallClasses = 12;  // 16 << 11 == 32 KiB
 constexpr uint64_t kPtrMask = (uint64_t(1) << 48) - 1;
-std::atomic<uint64_t> g_free[kClasses];
-std::atomic<uint64_t> g_in_use{0};  // bytes handed out and not yet freed (large blocks included)
 
-void* map(size_t n) {
-    long r = raw_syscall(SYS_mmap, 0, long(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return r < 0 && r > -4096 ? nullptr : reinterpret_cast<void*>(r);
+std::atomic<KernelGlobals*> g_kg{nullptr};
+std::atomic<int> g_region_state{0};  // 0 unmapped, 1 mapping, 2 mapped
+
+[[noreturn]] void region_fail(const char* what, long err) {
+    char text[200];
+    int n = snprintf(text, sizeof text, "macrun: cannot map the Mach kernel's shared region (%s: error %ld)\n", what, -err);
+    raw_syscall(SYS_write, 2, reinterpret_cast<long>(text), n > 0 ? n : 0);
+    raw_syscall(SYS_exit_group, 70);
+    __builtin_unreachable();
+}
+
+KernelGlobals* map_region() {
+    int fd = tracer::g_runtime.mach_fd;
+    bool fresh = fd < 0;
+    if (fresh) {
+        fd = int(raw_syscall(SYS_memfd_create, reinterpret_cast<long>("macrun-mach"), MFD_CLOEXEC));
+        if (fd < 0) region_fail("memfd_create", fd);
+        long r = raw_syscall(SYS_ftruncate, fd, long(kRegionSize));
+        if (r < 0) region_fail("ftruncate", r);
+    }
+    long r = raw_syscall(SYS_mmap, long(kRegionBase), long(kRegionSize), PROT_READ | PROT_WRITE,
+                         MAP_SHARED | MAP_FIXED_NOREPLACE | MAP_NORESERVE, fd, 0);
+    if (r < 0 && r > -4096) region_fail("mmap", r);
+    if (uint64_t(r) != kRegionBase) region_fail("mmap placed it elsewhere", -22);
+    auto* g = reinterpret_cast<KernelGlobals*>(kRegionBase);
+    if (fresh) {
+        new (g) KernelGlobals();
+        g->bump.store((sizeof(KernelGlobals) + 65535) & ~uint64_t(65535), std::memory_order_relaxed);
+        g->magic = kRegionMagic;
+    } else if (g->magic != kRegionMagic) {
+        region_fail("the inherited descriptor holds no Mach kernel", -22);
+    }
+    tracer::g_runtime.mach_fd = fd;
+    return g;
+}
+
+KernelGlobals* attach_slow() {
+    int expected = 0;
+    if (g_region_state.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) {
+        g_kg.store(map_region(), std::memory_order_release);
+        g_region_state.store(2, std::memory_order_release);
+    } else {
+        while (g_region_state.load(std::memory_order_acquire) != 2) __builtin_ia32_pause();
+    }
+    return g_kg.load(std::memory_order_acquire);
 }
 
 int class_of(size_t n) {
@@ -129,36 +173,50 @@ int class_of(size_t n) {
     return c;
 }
 
-// Pushes the chain first..last (linked through next) onto list c.
+// Pushes the chain first..last (linked through next) onto list c. The head holds the block's address in its
+// low 48 bits and a counter bumped by every change in the high 16, so a pop that raced with a pop and a push of
+// the same block fails its exchange (the ABA problem); blocks stay mapped, so reading a stale `next` is safe.
 void push_chain(int c, FreeBlock* first, FreeBlock* last) {
-    uint64_t old = g_free[c].load(std::memory_order_relaxed);
+    std::atomic<uint64_t>& head = kg().free_lists[c];
+    uint64_t old = head.load(std::memory_order_relaxed);
     for (;;) {
         last->next = reinterpret_cast<FreeBlock*>(old & kPtrMask);
         uint64_t tag = (old >> 48) + 1;
         uint64_t next = (tag << 48) | reinterpret_cast<uint64_t>(first);
-        if (g_free[c].compare_exchange_weak(old, next, std::memory_order_release, std::memory_order_relaxed)) return;
+        if (head.compare_exchange_weak(old, next, std::memory_order_release, std::memory_order_relaxed)) return;
     }
 }
 
 FreeBlock* pop(int c) {
-    uint64_t old = g_free[c].load(std::memory_order_acquire);
+    std::atomic<uint64_t>& head = kg().free_lists[c];
+    uint64_t old = head.load(std::memory_order_acquire);
     for (;;) {
         auto* f = reinterpret_cast<FreeBlock*>(old & kPtrMask);
         if (!f) return nullptr;
         uint64_t tag = (old >> 48) + 1;
         uint64_t next = (tag << 48) | (reinterpret_cast<uint64_t>(f->next) & kPtrMask);
-        if (g_free[c].compare_exchange_weak(old, next, std::memory_order_acquire, std::memory_order_acquire)) return f;
+        if (head.compare_exchange_weak(old, next, std::memory_order_acquire, std::memory_order_acquire)) return f;
     }
 }
 
-// A new chunk for class c: one block for the caller, the rest onto the free list.
+// `n` bytes (a multiple of 4096) from the region's bump offset, or null when the region is full.
+char* carve(uint64_t n) {
+    KernelGlobals& g = kg();
+    uint64_t off = g.bump.fetch_add(n, std::memory_order_relaxed);
+    if (off + n > kRegionSize) return nullptr;
+    return reinterpret_cast<char*>(kRegionBase + off);
+}
+
+// A new block of class c; for a small class, a chunk whose other blocks go onto the free list.
 char* refill(int c) {
     const size_t sz = size_t(16) << c;
-    char* chunk = static_cast<char*>(map(kChunk));
+    if (c >= kSmallClasses) return carve(sz);
+    char* chunk = carve(kChunk);
     if (!chunk) return nullptr;
     const size_t n = kChunk / sz;
     if (n > 1) {
-        for (size_t i = 1; i + 1 < n; i++) reinterpret_cast<FreeBlock*>(chunk + i * sz)->next = reinterpret_cast<FreeBlock*>(chunk + (i + 1) * sz);
+        for (size_t i = 1; i + 1 < n; i++)
+            reinterpret_cast<FreeBlock*>(chunk + i * sz)->next = reinterpret_cast<FreeBlock*>(chunk + (i + 1) * sz);
         push_chain(c, reinterpret_cast<FreeBlock*>(chunk + sz), reinterpret_cast<FreeBlock*>(chunk + (n - 1) * sz));
     }
     return chunk;
@@ -166,47 +224,41 @@ char* refill(int c) {
 
 }  // namespace
 
+KernelGlobals& kg() {
+    KernelGlobals* g = g_kg.load(std::memory_order_acquire);
+    return __builtin_expect(g != nullptr, 1) ? *g : *attach_slow();
+}
+
+int kernel_region_fd() { return g_kg.load(std::memory_order_acquire) ? tracer::g_runtime.mach_fd : -1; }
+
+KLock& ipc_lock() { return kg().ipc_lock; }
+Space* kernel_space() { return &kg().kernel_space; }
+
 void* kalloc(size_t n) {
     size_t total = n + kHeader;
-    if (total > (size_t(16) << (kClasses - 1))) {
-        size_t len = (total + 4095) & ~size_t(4095);
-        char* p = static_cast<char*>(map(len));
-        if (!p) return nullptr;
-        reinterpret_cast<uint64_t*>(p)[0] = len;
-        reinterpret_cast<uint64_t*>(p)[1] = ~uint64_t(0);
-        g_in_use.fetch_add(len, std::memory_order_relaxed);
-        return p + kHeader;
-    }
     int c = class_of(total);
+    if (c >= kAllocClasses) return nullptr;
     size_t sz = size_t(16) << c;
     char* p = reinterpret_cast<char*>(pop(c));
     if (!p && !(p = refill(c))) return nullptr;
-    memset(p, 0, sz);
+    // A large block's pages may have been given back: they come back zeroed, only the header needs writing.
+    memset(p, 0, sz < kChunk ? sz : kHeader);
     reinterpret_cast<uint64_t*>(p)[0] = sz;
     reinterpret_cast<uint64_t*>(p)[1] = uint64_t(c);
-    g_in_use.fetch_add(sz, std::memory_order_relaxed);
+    kg().in_use.fetch_add(sz, std::memory_order_relaxed);
     return p + kHeader;
 }
 
 void kfree(void* q) {
     if (!q) return;
     char* p = static_cast<char*>(q) - kHeader;
-    uint64_t len = reinterpret_cast<uint64_t*>(p)[0], c = reinterpret_cast<uint64_t*>(p)[1];
-    g_in_use.fetch_sub(len, std::memory_order_relaxed);
-    if (c == ~uint64_t(0)) {
-        raw_syscall(SYS_munmap, reinterpret_cast<long>(p), long(len));
-        return;
-    }
+    uint64_t sz = reinterpret_cast<uint64_t*>(p)[0], c = reinterpret_cast<uint64_t*>(p)[1];
+    kg().in_use.fetch_sub(sz, std::memory_order_relaxed);
+    if (sz >= (1u << 20)) raw_syscall(SYS_madvise, reinterpret_cast<long>(p + 4096), long(sz - 4096), MADV_REMOVE);
     auto* f = reinterpret_cast<FreeBlock*>(p);
     push_chain(int(c), f, f);
 }
 
-size_t kalloc_in_use() { return g_in_use.load(std::memory_order_relaxed); }
-
-void kalloc_reset_after_fork() {
-    // The child starts its Mach kernel afresh; what the parent's objects held stays mapped but is forgotten.
-    for (auto& f : g_free) f.store(0, std::memory_order_relaxed);
-    g_in_use.store(0, std::memory_order_relaxed);
-}
+size_t kalloc_in_use() { return kg().in_use.load(std::memory_order_relaxed); }
 
 }  // namespace mach

@@ -38,6 +38,8 @@ class KLock {
 // receiving thread holds the IPC lock, the signal is deferred (true): queued again with the same siginfo and
 // left blocked in the interrupted context; the lock's release unblocks it, and it is delivered then.
 bool klock_defer_signal(int lsig, void* siginfo, void* ucontext);
+// In a forked child: what the parent's threads had deferred is not this process's.
+void klock_after_fork();
 
 // Holds a KLock for a scope. `tid` is the holder's thread id (in process; 0 when unknown, and then
 // asynchronous signals are blocked for the time instead).
@@ -78,7 +80,6 @@ void kdelete(T* p) {
 }
 // In a child made by fork in process: forgets the parent's allocator state (whose lock may be held by a thread
 // that does not exist here). The parent's memory stays mapped and unused.
-void kalloc_reset_after_fork();
 
 }  // namespace mach
 

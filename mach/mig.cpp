@@ -247,7 +247,7 @@ Kmsg* kobject_server(IpcLock& lock, Task* task, Port* port, Kmsg* req) {
     kmsg_destroy(req);  // whatever the routine did not take
     if (!reply) return nullptr;
     Port* rp = reply->remote;
-    if (!ip_valid(rp) || ip_in_space(rp, &g_kernel_space)) {
+    if (!ip_valid(rp) || ip_in_space(rp, kernel_space())) {
         kmsg_destroy(reply);
         return nullptr;
     }

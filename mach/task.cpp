@@ -1,5 +1,7 @@
 #include "task.hpp"
 
+#include "kglobals.hpp"
+
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -18,7 +20,6 @@
 
 namespace mach {
 
-KLock g_ipc_lock;
 
 [[noreturn]] void kernel_panic(const char* what, const char* file, int line) {
     char text[512];
@@ -31,18 +32,10 @@ KLock g_ipc_lock;
 namespace {
 
 constexpr uint64_t kMagic = 0x6b6e6c6b6e75726dULL;  // "mrunklnk"
-constexpr int kMaxTasks = 64;
 constexpr uint32_t kPageHeader = 16;
 
-Task* g_tasks[kMaxTasks];
 std::atomic<int> g_owner_pid{0};  // in process: the pid these globals belong to (-1 while being reset)
 
-struct Wake {
-    uint64_t addr;
-    int pid;
-};
-Wake* g_wakes = nullptr;
-uint32_t g_nwakes = 0, g_capwakes = 0;
 
 // In process, a forked child first drops what it inherited from its parent.
 void check_fork(int pid) {
@@ -73,13 +66,13 @@ bool page_is_ours(tracer::Thread& t, const Task* task) {
 }
 
 Task* find_task(int pid) {
-    for (Task* task : g_tasks)
+    for (Task* task : kg().tasks)
         if (task && task->pid == pid) return task;
     return nullptr;
 }
 
 void remove_task(Task* task) {
-    for (Task*& slot : g_tasks)
+    for (Task*& slot : kg().tasks)
         if (slot == task) slot = nullptr;
 }
 
@@ -106,11 +99,8 @@ void destroy_task(Task* task) {
 }  // namespace
 
 void reset_after_fork() {
-    g_ipc_lock.reset();
-    kalloc_reset_after_fork();
-    for (Task*& task : g_tasks) task = nullptr;
-    g_wakes = nullptr;
-    g_nwakes = g_capwakes = 0;
+    // The kernel's state is shared with the parent and stays; only what is private to this process goes.
+    klock_after_fork();
 }
 
 Task* current_task(tracer::Thread& t) {
@@ -155,18 +145,18 @@ Task* current_task(tracer::Thread& t) {
             int slot = -1;
             for (int pass = 0; pass < 2 && slot < 0; pass++) {
                 for (int i = 0; i < kMaxTasks; i++)
-                    if (!g_tasks[i]) {
+                    if (!kg().tasks[i]) {
                         slot = i;
                         break;
                     }
                 // Full (a supervisor that served many processes): forget the tasks of processes that are gone.
                 if (slot < 0)
-                    for (Task*& other_task : g_tasks)
+                    for (Task*& other_task : kg().tasks)
                         if (other_task && tracer::raw_syscall(SYS_kill, other_task->pid, 0) == -ESRCH)
                             destroy_task(other_task);
             }
             if (!fresh->space || !fresh->self_port || !fresh->host_port || slot < 0) return nullptr;
-            g_tasks[slot] = fresh;
+            kg().tasks[slot] = fresh;
             result = fresh;
         }
     }
@@ -262,7 +252,7 @@ void thread_object_terminate(Task* task, int tid) {
 
 // ---- the lock and wake-ups ----
 
-IpcLock::IpcLock(tracer::Thread& t) : t_(t), g_(g_ipc_lock, inproc_backend() ? t.tid() : 0) {}
+IpcLock::IpcLock(tracer::Thread& t) : t_(t), g_(ipc_lock(), inproc_backend() ? t.tid() : 0) {}
 
 IpcLock::~IpcLock() {
     if (g_.held()) release();
@@ -275,11 +265,18 @@ void IpcLock::release() {
     for (;;) {
         Wake local[32];
         uint32_t n = 0;
-        while (n < 32 && g_nwakes > 0) local[n++] = g_wakes[--g_nwakes];
-        bool more = g_nwakes > 0;
+        while (n < 32 && kg().nwakes > 0) local[n++] = kg().wakes[--kg().nwakes];
+        bool more = kg().nwakes > 0;
         g_.release();
         for (uint32_t i = 0; i < n; i++) {
-            if (local[i].pid != t_.pid()) continue;  // cross-process waits come with a later issue
+            if (local[i].pid == 0) {
+                // A word in the shared region: any process can bump it and wake its sleeper.
+                auto* word = reinterpret_cast<std::atomic<uint32_t>*>(local[i].addr);
+                word->fetch_add(1, std::memory_order_release);
+                tracer::raw_syscall(SYS_futex, long(local[i].addr), FUTEX_WAKE, 1);
+                continue;
+            }
+            if (local[i].pid != t_.pid()) continue;  // under ptrace, a wait page of another process: not reachable
             tracer::TraceeAddr a(local[i].addr);
             uint32_t v = 0;
             if (t_.read(a, &v, sizeof v) != 0) continue;
@@ -322,16 +319,17 @@ Waiter* waitlist_pop(WaitList& l) {
 void thread_wakeup(Waiter* w) {
     waitlist_remove(w);
     w->woken = true;
-    if (g_nwakes == g_capwakes) {
-        uint32_t ncap = g_capwakes ? g_capwakes * 2 : 64;
+    KernelGlobals& g = kg();
+    if (g.nwakes == g.capwakes) {
+        uint32_t ncap = g.capwakes ? g.capwakes * 2 : 64;
         auto* n = static_cast<Wake*>(kalloc(sizeof(Wake) * ncap));
         MACH_ASSERT(n);
-        for (uint32_t i = 0; i < g_nwakes; i++) n[i] = g_wakes[i];
-        kfree(g_wakes);
-        g_wakes = n;
-        g_capwakes = ncap;
+        for (uint32_t i = 0; i < g.nwakes; i++) n[i] = g.wakes[i];
+        kfree(g.wakes);
+        g.wakes = n;
+        g.capwakes = ncap;
     }
-    g_wakes[g_nwakes++] = Wake{w->task->wait_page + kPageHeader + uint64_t(w->slot) * 4, w->task->pid};
+    g.wakes[g.nwakes++] = w->shared_word ? Wake{w->futex_addr, 0} : Wake{w->futex_addr, w->task->pid};
 }
 
 uint64_t monotonic_ns() {
@@ -342,16 +340,44 @@ uint64_t monotonic_ns() {
 
 uint64_t deadline_after_ms(uint32_t ms) { return monotonic_ns() + uint64_t(ms) * 1000000ull; }
 
-WaitResult thread_block(IpcLock& lock, Waiter& w, uint64_t deadline_ns) {
+// A futex word for a waiting thread: in process one of the region's shared words, under ptrace a slot of the
+// task's wait page (the wait runs as the traced thread, in its own address space). Under the IPC lock.
+bool take_wait_word(Waiter& w) {
+    if (inproc_backend()) {
+        KernelGlobals& g = kg();
+        for (uint32_t i = 0; i < kSharedWaitWords / 64; i++) {
+            if (g.wait_word_bits[i] == ~uint64_t(0)) continue;
+            int bit = __builtin_ctzll(~g.wait_word_bits[i]);
+            g.wait_word_bits[i] |= uint64_t(1) << bit;
+            w.slot = i * 64 + uint32_t(bit);
+            w.shared_word = true;
+            w.futex_addr = reinterpret_cast<uint64_t>(&g.wait_words[w.slot]);
+            return true;
+        }
+        return false;
+    }
     Task* task = w.task;
-    int slot = -1;
-    for (uint32_t i = 0; i < kWaitSlots && slot < 0; i++)
-        if (!(task->slot_bits[i / 32] & (1u << (i % 32)))) slot = int(i);
-    if (slot < 0) return WaitResult::NoSlot;
-    task->slot_bits[slot / 32] |= 1u << (slot % 32);
-    w.slot = uint32_t(slot);
+    for (uint32_t i = 0; i < kWaitSlots; i++) {
+        if (task->slot_bits[i / 32] & (1u << (i % 32))) continue;
+        task->slot_bits[i / 32] |= 1u << (i % 32);
+        w.slot = i;
+        w.shared_word = false;
+        w.futex_addr = task->wait_page + kPageHeader + uint64_t(i) * 4;
+        return true;
+    }
+    return false;
+}
+
+void give_back_wait_word(Waiter& w) {
+    if (w.shared_word) kg().wait_word_bits[w.slot / 64] &= ~(uint64_t(1) << (w.slot % 64));
+    else w.task->slot_bits[w.slot / 32] &= ~(1u << (w.slot % 32));
+}
+
+WaitResult thread_block(IpcLock& lock, Waiter& w, uint64_t deadline_ns) {
+    if (!take_wait_word(w)) return WaitResult::NoSlot;
     tracer::Thread& t = lock.thread();
-    uint64_t addr = task->wait_page + kPageHeader + uint64_t(slot) * 4;
+    const uint64_t addr = w.futex_addr;
+    const int op = w.shared_word ? FUTEX_WAIT_BITSET : FUTEX_WAIT_BITSET_PRIVATE;
     WaitResult result;
     for (;;) {
         if (w.woken) {
@@ -368,17 +394,15 @@ WaitResult thread_block(IpcLock& lock, Waiter& w, uint64_t deadline_ns) {
         struct timespec ts {
             time_t(deadline_ns / NSEC_PER_SEC), long(deadline_ns % NSEC_PER_SEC)
         };
-        int64_t r = deadline_ns ? t.sys(SYS_futex, {addr, FUTEX_WAIT_BITSET_PRIVATE, v, tracer::in(ts), 0,
-                                                    FUTEX_BITSET_MATCH_ANY})
-                                : t.sys(SYS_futex, {addr, FUTEX_WAIT_BITSET_PRIVATE, v, nullptr, 0,
-                                                    FUTEX_BITSET_MATCH_ANY});
+        int64_t r = deadline_ns ? t.sys(SYS_futex, {addr, op, v, tracer::in(ts), 0, FUTEX_BITSET_MATCH_ANY})
+                                : t.sys(SYS_futex, {addr, op, v, nullptr, 0, FUTEX_BITSET_MATCH_ANY});
         lock.reacquire();
         if (r == -EINTR) {
             result = w.woken ? WaitResult::Woken : WaitResult::Interrupted;
             break;
         }
     }
-    task->slot_bits[slot / 32] &= ~(1u << (slot % 32));
+    give_back_wait_word(w);
     return result;
 }
 

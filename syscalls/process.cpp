@@ -453,12 +453,17 @@ SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr en
     // survives the exec; a Linux program gets its number in MACRUN_TRACE_FD, so that a macrun it starts
     // traces into the same place.
     const int trace_fd = tracer::g_runtime.trace_fd;
-    char backend[32], trace_opt[32], trace_env[48];
+    // In process the session's Mach kernel goes along too (a Linux program carries it in MACRUN_MACH_FD for a
+    // Mach-O program it may start), so the new image's task stays in the same kernel as its parent's.
+    const int mach_fd = tracer::g_runtime.backend[0] == 'i' ? tracer::g_runtime.mach_fd : -1;
+    char backend[32], trace_opt[32], trace_env[48], mach_opt[32], mach_env[48];
+    snprintf(mach_opt, sizeof mach_opt, "--mach-fd=%d", mach_fd);
+    snprintf(mach_env, sizeof mach_env, "MACRUN_MACH_FD=%d", mach_fd);
     snprintf(backend, sizeof backend, "--backend=%s", tracer::g_runtime.backend);
     snprintf(trace_opt, sizeof trace_opt, "--trace-fd=%d", trace_fd);
     snprintf(trace_env, sizeof trace_env, "MACRUN_TRACE_FD=%d", trace_fd);
-    const char* pre[8];
-    const char* pre_env[1];
+    const char* pre[10];
+    const char* pre_env[2];
     size_t npre = 0, npre_env = 0;
     const char* exe;
     if (kind == Image::MachO) {
@@ -467,6 +472,7 @@ SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr en
         pre[npre++] = args.own(backend);
         if (tracer::g_runtime.no_fastpath_option) pre[npre++] = args.own("--no-fastpath");
         if (trace_fd >= 0) pre[npre++] = args.own(trace_opt);
+        if (mach_fd >= 0) pre[npre++] = args.own(mach_opt);
         pre[npre++] = args.own("--whole-argv");
         pre[npre++] = args.own("run");
         // A path that starts with '-' would read as an option.
@@ -476,6 +482,7 @@ SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr en
     } else {
         exe = args.own(target.s);
         if (trace_fd >= 0) pre_env[npre_env++] = args.own(trace_env);
+        if (mach_fd >= 0) pre_env[npre_env++] = args.own(mach_env);
     }
     uint64_t argv_addr = 0, envp_addr = 0, exe_addr = 0;
     XNU_TRY(args.emit(t, pre, npre, argc, pre_env, npre_env, exe, &argv_addr, &envp_addr, &exe_addr));
@@ -486,6 +493,7 @@ SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr en
         }
     }
 
+    if (mach_fd >= 0) t.sys(SYS_fcntl, {mach_fd, F_SETFD, 0});
     if (trace_fd >= 0) {
         t.sys(SYS_fcntl, {trace_fd, F_SETFD, 0});
         if (kind == Image::Native) {

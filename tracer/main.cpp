@@ -56,6 +56,12 @@ int print_syscalls(bool missing_only) {
 // the program's.
 int run(loader::ExecOptions& opts) {
     for (char** e = environ; *e; e++) {
+        if (!strncmp(*e, "MACRUN_MACH_FD=", 15)) {
+            // The Mach kernel of the session a Mach-O program started the Linux program in.
+            int fd = atoi(*e + 15);
+            if (opts.mach_fd < 0 && fd > 2) opts.mach_fd = fd;
+            continue;
+        }
         if (!strncmp(*e, "MACRUN_TRACE_FD=", 16)) {
             int fd = atoi(*e + 16);
             if (opts.trace_fd < 0 && opts.trace_file.empty()) opts.trace_fd = fd;
@@ -92,6 +98,7 @@ int main(int argc, char** argv) {
         // Internal, for execve of a Mach-O by a program under macrun: the trace descriptor it passes on, and
         // ARGS given as the program's whole argv (argv[0] included, possibly empty).
         if (!strncmp(a, "--trace-fd=", 11)) return opts.trace_fd = atoi(a + 11), 1;
+        if (!strncmp(a, "--mach-fd=", 10)) return opts.mach_fd = atoi(a + 10), 1;
         if (!strcmp(a, "--whole-argv")) return whole_argv = true, 1;
         if (!strcmp(a, "--backend=ptrace")) return opts.backend = loader::Backend::Ptrace, 1;
         if (!strncmp(a, "--backend", 9)) {

@@ -29,7 +29,7 @@ void on_usr2(int sig, siginfo_t* si, void* uc) {
     }
     g_runs++;
     g_value = si->si_value.sival_int;
-    g_lock_free_when_run = g_ipc_lock.owner() == 0;
+    g_lock_free_when_run = ipc_lock().owner() == 0;
 }
 
 // Queues SIGUSR2 with a value to the calling thread, as sigqueue would to a process.
@@ -58,8 +58,8 @@ TEST_CASE("a signal on the thread holding the IPC lock is delivered when the loc
     CHECK(g_runs == 1);  // not holding the lock: at once
     CHECK(g_deferred_runs == 0);
     {
-        KLockGuard g(g_ipc_lock, int(syscall(SYS_gettid)));
-        CHECK(g_ipc_lock.owner() == int(syscall(SYS_gettid)));
+        KLockGuard g(ipc_lock(), int(syscall(SYS_gettid)));
+        CHECK(ipc_lock().owner() == int(syscall(SYS_gettid)));
         queue_to_self(1234);
         CHECK(g_deferred_runs == 1);  // it came, and was put back
         CHECK(g_runs == 1);
@@ -75,15 +75,15 @@ TEST_CASE("a signal on the thread holding the IPC lock is delivered when the loc
     CHECK(!sigismember(&now, SIGUSR2));  // and the mask is as it was
 
     // A lock held by someone else (here: an owner id that is no thread of ours) defers nothing.
-    g_ipc_lock.lock(1);
+    ipc_lock().lock(1);
     queue_to_self(5);
     CHECK(g_runs == 3);
-    g_ipc_lock.unlock();
+    ipc_lock().unlock();
     sigaction(SIGUSR2, &old, nullptr);
 }
 
 TEST_CASE("10,000 ports allocated and destroyed give back every byte the kernel took for them") {
-    KLockGuard g(g_ipc_lock);
+    KLockGuard g(ipc_lock());
     Space* s = space_create(nullptr);
     REQUIRE(s);
     // The table's growth is kept (as XNU keeps a grown table): measure after one round has grown it.

@@ -76,7 +76,7 @@ TEST_CASE("a simple message: the receiver sees the header from its side, and the
 }
 
 TEST_CASE("kmsg sizes: descriptors are 12 bytes for ports and 16 for memory, as a 64-bit receiver sees them") {
-    KLockGuard g(g_ipc_lock);
+    KLockGuard g(ipc_lock());
     Kmsg* km = kmsg_alloc(3, 8, 0);
     REQUIRE(km);
     km->bits = MACH_MSGH_BITS_COMPLEX;

@@ -10,7 +10,7 @@ using namespace mach;
 namespace {
 
 struct Fixture {
-    KLockGuard g{g_ipc_lock};
+    KLockGuard g{ipc_lock()};
     Space* s = space_create(nullptr);
     ~Fixture() {
         space_terminate(s);

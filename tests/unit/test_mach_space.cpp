@@ -12,7 +12,7 @@ namespace {
 struct SpaceFixture {
     Space* s = space_create(nullptr);
     ~SpaceFixture() {
-        KLockGuard g(g_ipc_lock);
+        KLockGuard g(ipc_lock());
         space_terminate(s);
         kdelete(s);
     }
@@ -30,7 +30,7 @@ mach_port_name_t alloc(Space* s) {
 
 TEST_CASE("a fresh space hands out its first eight names in order, generation 0x03") {
     SpaceFixture f;
-    KLockGuard g(g_ipc_lock);
+    KLockGuard g(ipc_lock());
     for (uint32_t i = 1; i <= 8; i++) CHECK(alloc(f.s) == ((i << 8) | 0x03));
     // Then pseudo-random indices, still fresh (0x03), all distinct.
     std::set<uint32_t> idx;
@@ -44,7 +44,7 @@ TEST_CASE("a fresh space hands out its first eight names in order, generation 0x
 
 TEST_CASE("a freed entry comes back first, with the generation 4 higher") {
     SpaceFixture f;
-    KLockGuard g(g_ipc_lock);
+    KLockGuard g(ipc_lock());
     mach_port_name_t a = alloc(f.s);
     Entry* e = entry_lookup(f.s, a);
     REQUIRE(e);
@@ -70,7 +70,7 @@ TEST_CASE("a freed entry comes back first, with the generation 4 higher") {
 
 TEST_CASE("the table grows past its first 32 entries; names stay unique and found") {
     SpaceFixture f;
-    KLockGuard g(g_ipc_lock);
+    KLockGuard g(ipc_lock());
     std::set<mach_port_name_t> names;
     for (int i = 0; i < 3000; i++) CHECK(names.insert(alloc(f.s)).second);
     CHECK(f.s->size >= 3001);
@@ -81,7 +81,7 @@ TEST_CASE("the table grows past its first 32 entries; names stay unique and foun
 
 TEST_CASE("a space at its maximum size says KERN_NO_SPACE") {
     SpaceFixture f;
-    KLockGuard g(g_ipc_lock);
+    KLockGuard g(ipc_lock());
     f.s->max_size = 64;
     int ok = 0;
     mach_port_name_t n;
@@ -97,7 +97,7 @@ TEST_CASE("a space at its maximum size says KERN_NO_SPACE") {
 
 TEST_CASE("names chosen by the caller: generation bits, collisions, growth") {
     SpaceFixture f;
-    KLockGuard g(g_ipc_lock);
+    KLockGuard g(ipc_lock());
     Entry* e;
     CHECK(entry_alloc_name(f.s, 0x1000, &e) == KERN_INVALID_VALUE);  // low generation bits must be set
     CHECK(entry_alloc_name(f.s, 0x03, &e) == KERN_FAILURE);          // index 0
@@ -114,7 +114,7 @@ TEST_CASE("names chosen by the caller: generation bits, collisions, growth") {
 
 TEST_CASE("the reverse table maps a port to the name of its send right") {
     SpaceFixture f;
-    KLockGuard g(g_ipc_lock);
+    KLockGuard g(ipc_lock());
     Port ports[200];
     for (int i = 0; i < 200; i++) {
         mach_port_name_t n;
