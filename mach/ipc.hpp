@@ -61,7 +61,8 @@ struct Waiter {
     int tid = 0;
     uint32_t slot = 0;       // the futex word's index: in the region's shared words, or in the task's wait page
     bool shared_word = false;
-    uint64_t futex_addr = 0;
+    uint64_t futex_addr = 0;  // where the waiting thread sleeps (its own address space)
+    uint64_t wake_addr = 0;   // the same word where the waker sees it (0: only in the waiter's process)
     bool woken = false;      // set by the waker, under the lock
     // Receive: the receive's parameters, and what the waker hands over.
     uint64_t option = 0;
@@ -82,7 +83,7 @@ Waiter* waitlist_pop(WaitList& l);
 
 // ---- objects ----
 
-enum class Kotype : uint8_t { None, Task, Thread, Host, Semaphore, Timer, Clock };
+enum class Kotype : uint8_t { None, Task, Thread, Host, Semaphore, Timer, Clock, Bootstrap };
 
 struct Object {
     uint32_t refs = 1;
@@ -180,6 +181,7 @@ void port_release(Object* o);                          // drops a reference; fre
 kern_return_t port_alloc(Space* space, mach_port_name_t* name, Port** port);
 kern_return_t port_alloc_name(Space* space, mach_port_name_t name, Port** port);
 Port* port_alloc_kobject(Kotype type, void* kobject);  // a kernel port with no rights yet, one reference
+Port* port_alloc_in_transit();  // a port whose receive right is in no space yet (the kernel hands it out)
 kern_return_t pset_alloc(Space* space, mach_port_name_t* name, PortSet** pset);
 kern_return_t pset_alloc_name(Space* space, mach_port_name_t name, PortSet** pset);
 void pset_destroy(PortSet* pset);                      // consumes the entry's reference

@@ -127,7 +127,9 @@ mach_msg_return_t mqueue_send(IpcLock& lock, Task* task, Kmsg* km, uint64_t opti
     }
     if ((option & MACH_SEND_TIMEOUT) && timeout_ms == 0) return MACH_SEND_TIMED_OUT;
     if (port->msgcount >= MACH_PORT_QLIMIT_KERNEL) return MACH_SEND_NO_BUFFER;
-    Waiter w;
+    WaiterBox box;
+    if (!box.w) return MACH_SEND_NO_BUFFER;
+    Waiter& w = *box.w;
     w.kind = WaitKind::SendSlot;
     w.task = task;
     w.tid = lock.thread().tid();
@@ -238,7 +240,12 @@ ReceiveResult mqueue_receive(IpcLock& lock, Task* task, int tid, mach_port_name_
         // Sleep until the caller's deadline, or the first armed timer that could give us a message.
         uint64_t deadline = user_deadline;
         if (uint64_t td = mk_timer_next_deadline(obj); td && (!deadline || td < deadline)) deadline = td;
-        Waiter w;
+        WaiterBox box;
+        if (!box.w) {
+            r.state = MACH_RCV_TIMED_OUT;  // no memory to wait with
+            break;
+        }
+        Waiter& w = *box.w;
         w.kind = WaitKind::Receive;
         w.task = task;
         w.tid = tid;

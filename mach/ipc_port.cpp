@@ -66,6 +66,13 @@ Port* port_alloc_kobject(Kotype type, void* kobject) {
     return p;
 }
 
+Port* port_alloc_in_transit() {
+    Port* p = knew<Port>();
+    if (!p) return nullptr;
+    p->receiver = nullptr;  // the receive right and the port's first reference travel in a message
+    return p;
+}
+
 kern_return_t pset_alloc(Space* space, mach_port_name_t* name, PortSet** pset) {
     PortSet* s = knew<PortSet>();
     if (!s) return KERN_RESOURCE_SHORTAGE;

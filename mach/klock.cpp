@@ -143,6 +143,9 @@ KernelGlobals* map_region() {
                          MAP_SHARED | MAP_FIXED_NOREPLACE | MAP_NORESERVE, fd, 0);
     if (r < 0 && r > -4096) region_fail("mmap", r);
     if (uint64_t(r) != kRegionBase) region_fail("mmap placed it elsewhere", -22);
+    // The program's core dumps are the program's: the kernel's region stays out of them (it is 64 GiB of
+    // address space, and another process's state).
+    raw_syscall(SYS_madvise, long(kRegionBase), long(kRegionSize), MADV_DONTDUMP);
     auto* g = reinterpret_cast<KernelGlobals*>(kRegionBase);
     if (fresh) {
         new (g) KernelGlobals();

@@ -25,6 +25,12 @@ Kmsg* kobject_server(IpcLock& lock, Task* task, Port* port, Kmsg* request);
 // The last send right to a kernel port went away.
 void kobject_no_senders(Port* port);
 
+// The session's bootstrap port (bootstrap.cpp), made on first use; null only without memory. Under the IPC lock.
+Port* bootstrap_port();
+
+// The bootstrap call a message id names ("bootstrap_look_up"), or null.
+const char* bootstrap_routine_name(int32_t id);
+
 // The MIG routine a message id names ("task_info"), or null.
 const char* mig_routine_name(int32_t id);
 

@@ -224,7 +224,9 @@ Kmsg* kobject_server(IpcLock& lock, Task* task, Port* port, Kmsg* req) {
     MigCtx c{lock, task, port, req};
     const MigEntry* e = find_routine(req->id);
     kern_return_t kr;
-    if (!e || !e->fn) {
+    if (port->kotype == Kotype::Bootstrap) {
+        kr = bootstrap_routine(c);
+    } else if (!e || !e->fn) {
         report_bad_id(req->id, e ? e->name : nullptr);
         kr = MIG_BAD_ID;
     } else {

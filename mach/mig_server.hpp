@@ -65,6 +65,9 @@ void reply_ool(Kmsg* r, uint32_t i, void* data, uint32_t bytes);
 // if it cannot.
 bool read_proc(int pid, const char* what, char* buf, size_t cap);
 
+// The bootstrap server's calls (bootstrap.cpp), for a request to the bootstrap port.
+kern_return_t bootstrap_routine(MigCtx& c);
+
 // The routines, by subsystem file.
 kern_return_t r_clock_get_time(MigCtx& c);
 kern_return_t r_host_get_clock_service(MigCtx& c);

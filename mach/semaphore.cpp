@@ -154,7 +154,9 @@ kern_return_t wait_internal(IpcLock& lock, Task* task, Semaphore* ws, Semaphore*
         waiting = true;
         kr = KERN_SUCCESS;
     }
-    Waiter w;
+    WaiterBox box;
+    if (!box.w) return KERN_RESOURCE_SHORTAGE;
+    Waiter& w = *box.w;
     w.kind = WaitKind::Semaphore;
     w.task = task;
     w.tid = lock.thread().tid();

@@ -1,6 +1,7 @@
 #include "task.hpp"
 
 #include "kglobals.hpp"
+#include "kobject.hpp"
 
 #include <atomic>
 #include <cerrno>
@@ -89,6 +90,7 @@ void destroy_task(Task* task) {
     }
     if (task->self_port) task->self_port->active = false, port_release(task->self_port);
     if (task->host_port) task->host_port->active = false, port_release(task->host_port);
+    if (task->wait_page_local) tracer::raw_syscall(SYS_munmap, long(task->wait_page_local), 4096), task->wait_page_local = 0;
     for (Port*& p : task->clock_ports)
         if (p) p->active = false, port_release(p), p = nullptr;
     for (Port*& p : task->special_ports)
@@ -103,6 +105,77 @@ void reset_after_fork() {
     klock_after_fork();
 }
 
+// The start time of process `pid` (field 22 of /proc/PID/stat, in clock ticks since boot), 0 if it is gone.
+uint64_t process_start_time(int pid) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    long fd = tracer::raw_syscall(SYS_open, reinterpret_cast<long>(path), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    long n = tracer::raw_syscall(SYS_read, fd, reinterpret_cast<long>(buf), sizeof buf - 1);
+    tracer::raw_syscall(SYS_close, fd);
+    if (n <= 0) return 0;
+    buf[n] = 0;
+    const char* p = strrchr(buf, ')');
+    for (int field = 2; p && field < 22; field++) p = strchr(p + 1, ' ');
+    return p ? strtoull(p + 1, nullptr, 10) : 0;
+}
+
+// Tasks of processes that are gone (killed before they could say so, or their pid reused) go with their rights.
+// Under the IPC lock.
+void sweep_dead_tasks() {
+    for (Task*& task : kg().tasks)
+        if (task && process_start_time(task->pid) != task->start_time) destroy_task(task);
+}
+
+// What a new task inherits (task_create's special ports): from the image it replaces (exec), else from the
+// parent process's task, else the session's bootstrap port. Under the IPC lock.
+void inherit_special_ports(Task* fresh, Task* from) {
+    for (int i = 0; i < 12; i++) {
+        Port* p = from ? from->special_ports[i] : nullptr;
+        if (ip_valid(p) && p->active) {
+            port_copy_send(p);
+            fresh->special_ports[i] = p;
+        }
+    }
+    constexpr int TASK_BOOTSTRAP_PORT = 4;
+    if (!from && !fresh->special_ports[TASK_BOOTSTRAP_PORT])
+        if (Port* bp = bootstrap_port()) {
+            port_make_send(bp);
+            fresh->special_ports[TASK_BOOTSTRAP_PORT] = bp;
+        }
+}
+
+// The task's wait page: one futex word per waiting thread, in the process's own memory. Under ptrace it is a
+// memfd that the supervisor maps too, so a thread of any process can be woken from the supervisor.
+bool map_wait_page(tracer::Thread& t, Task* fresh, uint64_t cookie) {
+    int64_t page;
+    if (inproc_backend()) {
+        page = t.sys(SYS_mmap, {0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0});
+        if (page < 0 && page > -4096) return false;
+    } else {
+        static const char kName[] = "macrun-wait";
+        int64_t fd = t.sys(SYS_memfd_create, {tracer::in(kName, sizeof kName), MFD_CLOEXEC});
+        if (fd < 0) return false;
+        page = t.sys(SYS_ftruncate, {fd, 4096}) == 0
+                   ? t.sys(SYS_mmap, {0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0})
+                   : -ENOMEM;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/fd/%d", t.pid(), int(fd));
+        long lfd = tracer::raw_syscall(SYS_open, reinterpret_cast<long>(path), O_RDWR | O_CLOEXEC);
+        t.sys(SYS_close, {fd});
+        long local = lfd < 0 ? -EBADF
+                             : tracer::raw_syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, lfd, 0);
+        if (lfd >= 0) tracer::raw_syscall(SYS_close, lfd);
+        if ((page < 0 && page > -4096) || (local < 0 && local > -4096)) return false;
+        fresh->wait_page_local = uint64_t(local);
+    }
+    uint64_t hdr[2] = {kMagic, cookie};
+    if (t.write(tracer::TraceeAddr(uint64_t(page)), hdr, sizeof hdr) != 0) return false;
+    fresh->wait_page = uint64_t(page);
+    fresh->cookie = cookie;
+    return true;
+}
+
 Task* current_task(tracer::Thread& t) {
     int pid = t.pid();
     check_fork(pid);
@@ -110,15 +183,14 @@ Task* current_task(tracer::Thread& t) {
         IpcLock lock(t);
         Task* task = find_task(pid);
         if (task && page_is_ours(t, task)) return task;
-        if (task) destroy_task(task);
     }
-    // A new task: its wait page first (an injected call under ptrace: no lock held).
-    int64_t page = t.sys(SYS_mmap, {0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0});
-    if (page < 0 && page > -4096) return nullptr;
-    uint64_t hdr[2] = {kMagic, __rdtsc() ^ (uint64_t(pid) << 32) ^ uint64_t(page)};
-    if (t.write(tracer::TraceeAddr(uint64_t(page)), hdr, sizeof hdr) != 0) return nullptr;
+    // A new task: its wait page first (injected calls under ptrace: no lock held).
     Task* fresh = knew<Task>();
     if (!fresh) return nullptr;
+    if (!map_wait_page(t, fresh, __rdtsc() ^ (uint64_t(pid) << 32) ^ uint64_t(reinterpret_cast<uintptr_t>(fresh)))) {
+        kdelete(fresh);
+        return nullptr;
+    }
     // The identity its messages carry (task_get_sec_token / task_get_audit_token): effective uid and gid, and
     // audit user (AU_DEFAUDITID: no audit session), euid, egid, ruid, rgid, pid; session and pid version 0.
     uint32_t r[3] = {}, g[3] = {};
@@ -127,8 +199,8 @@ Task* current_task(tracer::Thread& t) {
     fresh->sec_token = security_token_t{{r[1], g[1]}};
     fresh->audit_token = audit_token_t{{0xffffffffu, r[1], g[1], r[0], g[0], uint32_t(pid), 0, 0}};
     fresh->pid = pid;
-    fresh->cookie = hdr[1];
-    fresh->wait_page = uint64_t(page);
+    fresh->start_time = process_start_time(pid);
+    const int ppid = int(t.sys(SYS_getppid));
     bool lost_race = false;
     Task* result = nullptr;
     {
@@ -138,33 +210,35 @@ Task* current_task(tracer::Thread& t) {
             lost_race = true;  // another thread of the process made it meanwhile
             result = other;
         } else {
-            if (other) destroy_task(other);
+            // The image this one replaces (exec), or else the parent, hands on its special ports.
+            Task* from = other ? other : find_task(ppid);
+            if (from && from != other && process_start_time(from->pid) != from->start_time) from = nullptr;
             fresh->space = space_create(fresh);
             fresh->self_port = port_alloc_kobject(Kotype::Task, fresh);
             fresh->host_port = port_alloc_kobject(Kotype::Host, fresh);
+            inherit_special_ports(fresh, from);
+            if (other) destroy_task(other);
+            sweep_dead_tasks();
             int slot = -1;
-            for (int pass = 0; pass < 2 && slot < 0; pass++) {
-                for (int i = 0; i < kMaxTasks; i++)
-                    if (!kg().tasks[i]) {
-                        slot = i;
-                        break;
-                    }
-                // Full (a supervisor that served many processes): forget the tasks of processes that are gone.
-                if (slot < 0)
-                    for (Task*& other_task : kg().tasks)
-                        if (other_task && tracer::raw_syscall(SYS_kill, other_task->pid, 0) == -ESRCH)
-                            destroy_task(other_task);
-            }
+            for (int i = 0; i < kMaxTasks && slot < 0; i++)
+                if (!kg().tasks[i]) slot = i;
             if (!fresh->space || !fresh->self_port || !fresh->host_port || slot < 0) return nullptr;
             kg().tasks[slot] = fresh;
             result = fresh;
         }
     }
     if (lost_race) {
+        t.sys(SYS_munmap, {fresh->wait_page, 4096});
+        if (fresh->wait_page_local) tracer::raw_syscall(SYS_munmap, long(fresh->wait_page_local), 4096);
         kdelete(fresh);
-        t.sys(SYS_munmap, {uint64_t(page), 4096});
     }
     return result;
+}
+
+void task_exit(tracer::Thread& t) {
+    IpcLock lock(t);
+    Task* task = find_task(t.pid());
+    if (task && page_is_ours(t, task)) destroy_task(task);
 }
 
 // Reads LC_BUILD_VERSION (or LC_VERSION_MIN_MACOSX) from the executable, the x86_64 slice of a fat file.
@@ -329,7 +403,7 @@ void thread_wakeup(Waiter* w) {
         g.wakes = n;
         g.capwakes = ncap;
     }
-    g.wakes[g.nwakes++] = w->shared_word ? Wake{w->futex_addr, 0} : Wake{w->futex_addr, w->task->pid};
+    g.wakes[g.nwakes++] = w->wake_addr ? Wake{w->wake_addr, 0} : Wake{w->futex_addr, w->task->pid};
 }
 
 uint64_t monotonic_ns() {
@@ -351,7 +425,7 @@ bool take_wait_word(Waiter& w) {
             g.wait_word_bits[i] |= uint64_t(1) << bit;
             w.slot = i * 64 + uint32_t(bit);
             w.shared_word = true;
-            w.futex_addr = reinterpret_cast<uint64_t>(&g.wait_words[w.slot]);
+            w.futex_addr = w.wake_addr = reinterpret_cast<uint64_t>(&g.wait_words[w.slot]);
             return true;
         }
         return false;
@@ -363,6 +437,7 @@ bool take_wait_word(Waiter& w) {
         w.slot = i;
         w.shared_word = false;
         w.futex_addr = task->wait_page + kPageHeader + uint64_t(i) * 4;
+        w.wake_addr = task->wait_page_local ? task->wait_page_local + kPageHeader + uint64_t(i) * 4 : 0;
         return true;
     }
     return false;
@@ -377,7 +452,7 @@ WaitResult thread_block(IpcLock& lock, Waiter& w, uint64_t deadline_ns) {
     if (!take_wait_word(w)) return WaitResult::NoSlot;
     tracer::Thread& t = lock.thread();
     const uint64_t addr = w.futex_addr;
-    const int op = w.shared_word ? FUTEX_WAIT_BITSET : FUTEX_WAIT_BITSET_PRIVATE;
+    const int op = w.wake_addr ? FUTEX_WAIT_BITSET : FUTEX_WAIT_BITSET_PRIVATE;
     WaitResult result;
     for (;;) {
         if (w.woken) {

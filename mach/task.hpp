@@ -2,7 +2,7 @@
 //
 // One Task per process, found by pid. Its IPC space, its task/host/thread kernel ports, its semaphores, and a
 // "wait page" mapped in the process itself: one futex word per waiting thread. A thread that must block (a
-// receive on an empty queue, a send to a full one, a semaphore wait) links a Waiter on its own stack into the
+// receive on an empty queue, a send to a full one, a semaphore wait) links a Waiter (in kernel memory) into the
 // object's wait list, releases the IPC lock and sleeps on its futex word with FUTEX_WAIT run as itself
 // (t.sys): in process that is an ordinary system call on its own thread; under ptrace the call is injected
 // into the stopped thread and the supervisor's fiber yields until it returns, so the supervisor keeps serving
@@ -31,6 +31,8 @@ struct Task {
     int pid = 0;
     uint64_t cookie = 0;
     uint64_t wait_page = 0;  // tracee address of the wait page
+    uint64_t wait_page_local = 0;  // under ptrace: the same page (a memfd) mapped in the supervisor, for waking
+    uint64_t start_time = 0;       // the process's start time (/proc/PID/stat), to tell a reused pid
     Space* space = nullptr;
     Port* self_port = nullptr;
     Port* host_port = nullptr;
@@ -87,6 +89,19 @@ class IpcLock {
     KLockGuard g_;
 };
 
+// A waiting thread's Waiter: in the kernel's memory, where a thread of another process that wakes it can reach
+// it (never on the waiter's stack). Freed when the wait is over; it must be off every wait list by then.
+struct WaiterBox {
+    Waiter* w = knew<Waiter>();
+    WaiterBox() = default;
+    WaiterBox(const WaiterBox&) = delete;
+    WaiterBox& operator=(const WaiterBox&) = delete;
+    ~WaiterBox() {
+        if (w) MACH_ASSERT(w->list == nullptr);
+        kdelete(w);
+    }
+};
+
 // Marks `w` woken (under the IPC lock) and unlinks it; its thread is woken when the lock is released.
 void thread_wakeup(Waiter* w);
 
@@ -101,7 +116,11 @@ WaitResult thread_block(IpcLock& lock, Waiter& w, uint64_t deadline_ns);
 uint64_t monotonic_ns();
 uint64_t deadline_after_ms(uint32_t ms);
 
-// After fork in process: forget the parent's tasks and locks (called by the first trap of the child).
+// After fork in process: forget what was private to the parent (called by the first trap of the child).
 void reset_after_fork();
+
+// The calling process is exiting: its task goes, with every right it holds (receive rights die, their senders
+// get dead names and notifications), as XNU's task_terminate does.
+void task_exit(tracer::Thread& t);
 
 }  // namespace mach

@@ -80,10 +80,18 @@ mach_port_name_t copyout_send(Space* space, Port* port) {
     IpcLock lock(t);                                                             \
     if (!name_to_current_task(task, target)) return trap_finish(t, task, lock, MACH_SEND_INVALID_DEST)
 
-void trace_send(Thread& t, const char* trap, mach_port_name_t dest, int32_t id) {
+void trace_send(Thread& t, Task* task, const char* trap, mach_port_name_t dest, int32_t id) {
     if (tracer::g_runtime.trace_fd < 0) return;
+    // A message to a kernel object is a MIG call: name its routine (a port of a task's own carries ids that
+    // mean what that task's protocol says).
+    const char* routine = nullptr;
+    {
+        IpcLock lock(t);
+        Port* port;
+        if (port_translate_send(task->space, dest, &port) == KERN_SUCCESS && ip_is_kobject(port))
+            routine = port->kotype == Kotype::Bootstrap ? bootstrap_routine_name(id) : mig_routine_name(id);
+    }
     char text[160];
-    const char* routine = mig_routine_name(id);
     snprintf(text, sizeof text, "%s: message id %d%s%s%s to port 0x%x", trap, id, routine ? " (" : "",
              routine ? routine : "", routine ? ")" : "", dest);
     trace_event(&t, text);
@@ -358,7 +366,7 @@ SysResult msg_overwrite(Thread& t, TraceeAddr msg, uint32_t option, uint32_t sen
             if (!allowed) guard_exception(task->space, mach_port_name_t(a.header.msgh_id), 0, kGUARD_EXC_INVALID_OPTIONS);
         }
         if (!allowed) return trap_finish(t, task, KERN_NOT_SUPPORTED);
-        trace_send(t, "mach_msg_trap", a.header.msgh_remote_port, a.header.msgh_id);
+        trace_send(t, task, "mach_msg_trap", a.header.msgh_remote_port, a.header.msgh_id);
         mr = msg_send(t, task, a, options, timeout);
     }
     if (mr == MACH_MSG_SUCCESS && (options & MACH_RCV_MSG)) {
@@ -453,7 +461,7 @@ SysResult mach_mach_msg2_trap(Thread& t, TraceeAddr data, uint64_t options, uint
             a.msg_addr = data.addr;
             a.msg_size = uint32_t(mb_ss >> 32);
         }
-        trace_send(t, "mach_msg2", a.header.msgh_remote_port, a.header.msgh_id);
+        trace_send(t, task, "mach_msg2", a.header.msgh_remote_port, a.header.msgh_id);
         mr = msg_send(t, task, a, opts, uint32_t(timeout));
     }
     if (mr == MACH_MSG_SUCCESS && (opts & MACH_RCV_MSG)) {

@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include "common.hpp"
+#include "mach/task.hpp"
 
 namespace xnu_sys {
 namespace {
@@ -39,6 +40,7 @@ bool process_exists(Thread& t, int pid) {
 
 /// exit implements XNU BSD exit(2) (1): the whole process ends with the status's low 8 bits.
 SysResult sys_exit(Thread& t, int32_t rval) {
+    mach::task_exit(t);
     t.sys(SYS_exit_group, {rval});
     return SysResult::just_return();  // not reached
 }

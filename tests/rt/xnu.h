@@ -77,9 +77,11 @@ static inline struct xres xsys6(long n, long a, long b, long c, long d, long e, 
 #define BSD0(n) xsys6(SYSCALL_CLASS_UNIX | X_##n, 0, 0, 0, 0, 0, 0)
 /* fork(2) as libsyscall's __fork sees it: rax = the child's pid in the parent (rdx 0), the child's own pid in
  * the child (rdx 1). Returns 0 in the child, the child's pid in the parent, -errno on failure. */
+static unsigned t_task_self_, t_mig_reply_;  /* mach_task_self_ and the MIG reply port, as libsystem caches them */
 static inline long t_fork(void) {
     struct xres r = xsys6(SYSCALL_CLASS_UNIX | X_fork, 0, 0, 0, 0, 0, 0);
     if (r.err) return -r.err;
+    if (r.val2) t_task_self_ = t_mig_reply_ = 0;  /* the child's space is new: libsystem's fork handler does this */
     return r.val2 ? 0 : r.val;
 }
 
@@ -215,7 +217,6 @@ static inline int t_mach_msg(void* msg, int option, unsigned send_size, unsigned
 }
 
 /* The task port name, as libsystem caches it in mach_task_self_ (task_self_trap adds a user reference per call). */
-static unsigned t_task_self_;
 static inline unsigned t_task_self(void) {
     if (!t_task_self_) t_task_self_ = (unsigned)MACH0(task_self);
     return t_task_self_;
@@ -225,7 +226,6 @@ static inline unsigned t_task_self(void) {
  * COPY_SEND to the task port with a MAKE_SEND_ONCE reply port of the program's own, sent and received with
  * mach_msg2 and MACH64_SEND_KOBJECT_CALL; the reply's id is the request's + 100. Each returns the routine's
  * kern_return_t (or the mach_msg error). Layouts are MIG's, #pragma pack(4). */
-static unsigned t_mig_reply_;
 struct t_ndr { unsigned char v[8]; };
 static const struct t_ndr t_ndr_record = {{0, 0, 0, 0, 1, 0, 0, 0}};
 struct __attribute__((packed, aligned(4))) t_mig_error { struct t_msg_header head; struct t_ndr ndr; int ret; };
