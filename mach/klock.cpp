@@ -1,7 +1,9 @@
 #include "klock.hpp"
 #include "kglobals.hpp"
 
+#include <cerrno>
 #include <csignal>
+#include <ctime>
 #include <ucontext.h>
 #include <cstdio>
 #include <cstring>
@@ -44,13 +46,27 @@ void KLock::lock(int who) {
             continue;
         }
         if (!(v & kWaiters) && !state_.compare_exchange_weak(v, v | kWaiters, std::memory_order_relaxed)) continue;
-        raw_syscall(SYS_futex, reinterpret_cast<long>(&state_), FUTEX_WAIT_PRIVATE, long(v | kWaiters), 0);
+        // Shared between processes: a holder can be killed with the lock held. After a quarter second, a
+        // holder thread that no longer exists is taken to have died in the middle, and the lock is taken over
+        // (what it was doing may be half done; the session goes on rather than hanging).
+        struct timespec quarter {0, 250000000};
+        long r = raw_syscall(SYS_futex, reinterpret_cast<long>(&state_), FUTEX_WAIT, long(v | kWaiters),
+                             reinterpret_cast<long>(&quarter));
+        uint32_t holder = v & ~kWaiters;
+        if (r == -ETIMEDOUT && holder > 1 && raw_syscall(SYS_kill, long(holder), 0) == -ESRCH) {
+            uint32_t cur = v | kWaiters;
+            if (state_.compare_exchange_strong(cur, me | kWaiters, std::memory_order_acquire)) {
+                static const char kMsg[] = "macrun: a process died holding the Mach kernel's lock; taking it over\n";
+                raw_syscall(SYS_write, 2, reinterpret_cast<long>(kMsg), sizeof kMsg - 1);
+                return;
+            }
+        }
     }
 }
 
 void KLock::unlock() {
     if (state_.exchange(0, std::memory_order_release) & kWaiters)
-        raw_syscall(SYS_futex, reinterpret_cast<long>(&state_), FUTEX_WAKE_PRIVATE, 1);
+        raw_syscall(SYS_futex, reinterpret_cast<long>(&state_), FUTEX_WAKE, 1);
 }
 
 namespace {

@@ -235,6 +235,12 @@ Task* current_task(tracer::Thread& t) {
     return result;
 }
 
+void task_reaped(tracer::Thread& t, int pid) {
+    IpcLock lock(t);
+    Task* task = find_task(pid);
+    if (task && process_start_time(pid) != task->start_time) destroy_task(task);
+}
+
 void task_exit(tracer::Thread& t) {
     IpcLock lock(t);
     Task* task = find_task(t.pid());
@@ -473,6 +479,12 @@ WaitResult thread_block(IpcLock& lock, Waiter& w, uint64_t deadline_ns) {
                                 : t.sys(SYS_futex, {addr, op, v, nullptr, 0, FUTEX_BITSET_MATCH_ANY});
         lock.reacquire();
         if (r == -EINTR) {
+            result = w.woken ? WaitResult::Woken : WaitResult::Interrupted;
+            break;
+        }
+        // Anything but a wake-up, a changed word or a timeout: the thread cannot wait (under ptrace, it died
+        // while waiting, killed by a signal).
+        if (r < 0 && r != -EAGAIN && r != -ETIMEDOUT) {
             result = w.woken ? WaitResult::Woken : WaitResult::Interrupted;
             break;
         }

@@ -122,5 +122,7 @@ void reset_after_fork();
 // The calling process is exiting: its task goes, with every right it holds (receive rights die, their senders
 // get dead names and notifications), as XNU's task_terminate does.
 void task_exit(tracer::Thread& t);
+// Process `pid` has been reaped: if its task is still there (it died of a signal), it goes now.
+void task_reaped(tracer::Thread& t, int pid);
 
 }  // namespace mach

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "common.hpp"
+#include "mach/task.hpp"
 #include "trace.hpp"
 #include "tracer/inproc_fork.hpp"
 
@@ -77,7 +78,11 @@ bool consume_child(Thread& t, const siginfo_t& seen, struct ::rusage* ru) {
     siginfo_t si{};
     tracer::LinuxArg ru_arg = ru ? out(*ru) : tracer::LinuxArg(nullptr);
     int64_t r = t.sys(SYS_waitid, {P_PID, seen.si_pid, out(si), state | WNOHANG, ru_arg});
-    return r == 0 && si.si_pid == seen.si_pid;
+    bool ok = r == 0 && si.si_pid == seen.si_pid;
+    // A child that ended without saying so to the Mach kernel (killed by a signal) loses its task now, with
+    // every right it held: its senders' rights become dead names.
+    if (ok && state == WEXITED) mach::task_reaped(t, seen.si_pid);
+    return ok;
 }
 
 // Whether the program's memory at p takes n bytes (what copyout would find), probed by writing back what is
