@@ -48,26 +48,12 @@ static void copy_name(char* dst, const char* src) {
     dst[n] = 0;
 }
 
-static unsigned bootstrap(void) {
-    union { __Request__task_get_special_port_t req; __Reply__task_get_special_port_t rep; char buf[128]; } m;
-    memset(&m, 0, sizeof m);
-    T_NDR(m.req.NDR);
-    m.req.which_port = TASK_BOOTSTRAP_PORT;
-    return t_mig_to(&m, t_task_self(), 3409, sizeof m.req, sizeof m) ? 0 : m.rep.special_port.name;
-}
+static unsigned bootstrap(void) { return t_special_port(TASK_BOOTSTRAP_PORT); }
 
 /* check_in (402) and look_up (404): the right in the reply's descriptor. */
 static int bs_call(unsigned bp, int id, const char* name, unsigned* port, unsigned* disposition) {
-    union { struct name_req req; struct port_rep rep; char buf[256]; } m;
-    memset(&m, 0, sizeof m);
-    T_NDR(m.req.ndr);
-    copy_name(m.req.name, name);
-    int r = t_mig_to(&m, bp, id, sizeof m.req, sizeof m);
-    if (r) return r;
-    if (m.rep.head.msgh_size != sizeof m.rep || m.rep.port.type != MACH_MSG_PORT_DESCRIPTOR) return -1;
-    *port = m.rep.port.name;
-    if (disposition) *disposition = m.rep.port.disposition;
-    return 0;
+    (void)bp;
+    return t_bootstrap(id, name, port, disposition);
 }
 
 static int bs_register(unsigned bp, const char* name, unsigned port) {

@@ -15,26 +15,8 @@
 #include <mach/task_special_ports.h>
 #include <signal.h>
 
-struct __attribute__((packed, aligned(4))) name_req { mach_msg_header_t head; NDR_record_t ndr; char name[128]; };
-struct __attribute__((packed, aligned(4))) port_rep { mach_msg_header_t head; mach_msg_body_t body; mach_msg_port_descriptor_t port; };
 
-static unsigned bootstrap(void) {
-    union { __Request__task_get_special_port_t req; __Reply__task_get_special_port_t rep; char buf[128]; } m;
-    memset(&m, 0, sizeof m);
-    T_NDR(m.req.NDR);
-    m.req.which_port = TASK_BOOTSTRAP_PORT;
-    return t_mig_to(&m, t_task_self(), 3409, sizeof m.req, sizeof m) ? 0 : m.rep.special_port.name;
-}
-
-static int bs_call(int id, const char* name, unsigned* port) {
-    union { struct name_req req; struct port_rep rep; char buf[256]; } m;
-    memset(&m, 0, sizeof m);
-    T_NDR(m.req.ndr);
-    memcpy(m.req.name, name, strlen(name) + 1);
-    int r = t_mig_to(&m, bootstrap(), id, sizeof m.req, sizeof m);
-    if (r == 0) *port = m.rep.port.name;
-    return r;
-}
+static int bs_call(int id, const char* name, unsigned* port) { return t_bootstrap(id, name, port, 0); }
 
 /* The child: check in, say so on the pipe, wait for a message that never comes. */
 static void child(const char* name, int ready) {

@@ -251,6 +251,35 @@ static inline int t_mig_to(void* msg, unsigned port, int id, unsigned send_size,
     return t_mig_call(msg, send_size, rcv_size);
 }
 #define T_NDR(field) memcpy(&(field), &t_ndr_record, sizeof t_ndr_record)
+/* task_get_special_port (task.defs 3409): a send right to the task's special port `which`, 0 on failure. */
+static inline unsigned t_special_port(int which) {
+    union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int which; } req;
+            struct __attribute__((packed, aligned(4))) { struct t_msg_header head; unsigned count; unsigned name, pad1;
+                                                         unsigned pad2; } rep;
+            char buf[128]; } m;
+    memset(&m, 0, sizeof m);
+    m.req.ndr = t_ndr_record;
+    m.req.which = which;
+    return t_mig_to(&m, t_task_self(), 3409, sizeof m.req, sizeof m) ? 0 : m.rep.name;
+}
+/* The bootstrap protocol (launchd's bootstrap.defs): check_in (402) and look_up (404) with a 128-byte name;
+ * the right comes back in a port descriptor (its name and disposition). Returns the call's result. */
+static inline int t_bootstrap(int id, const char* name, unsigned* port, unsigned* disposition) {
+    union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; char name[128]; } req;
+            struct __attribute__((packed, aligned(4))) { struct t_msg_header head; unsigned count; unsigned name, pad1;
+                                                         unsigned char pad2, pad3, disposition, type; } rep;
+            char buf[256]; } m;
+    memset(&m, 0, sizeof m);
+    m.req.ndr = t_ndr_record;
+    size_t n = strlen(name);
+    memcpy(m.req.name, name, n < 127 ? n : 127);
+    int r = t_mig_to(&m, t_special_port(4 /* TASK_BOOTSTRAP_PORT */), id, sizeof m.req, sizeof m);
+    if (r) return r;
+    if (m.rep.head.size != 40) return -1;
+    *port = m.rep.name;
+    if (disposition) *disposition = m.rep.disposition;
+    return 0;
+}
 static inline int t_mach_port_get_refs(unsigned task, unsigned name, unsigned right, unsigned* refs) {
     union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; unsigned name, right; } req;
             struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int ret; unsigned refs; } rep;
