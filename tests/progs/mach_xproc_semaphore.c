@@ -1,0 +1,73 @@
+/* A semaphore passed to another process: the parent creates one (semaphore_create), sends a send right to it
+ * in a message to a forked child found through the bootstrap server, and waits on it; the child signals it 50
+ * times with semaphore_signal, each signal waking the parent in the other process, then once more with
+ * semaphore_signal_all. A timed wait with nothing to take times out (KERN_OPERATION_TIMED_OUT).
+ * Facts: xnu osfmk/kern/sync_sema.c (semaphore_signal, semaphore_wait, semaphore_timedwait), osfmk/mach/task.defs
+ * (semaphore_create 3418), osfmk/kern/ipc_sync.c (port_name_to_semaphore: any send right to the port). */
+#include "xnu.h"
+
+#include <mach/message.h>
+
+#define ROUNDS 50
+
+struct carry { mach_msg_header_t h; mach_msg_body_t body; mach_msg_port_descriptor_t sem; };
+struct carry_rcv { struct carry c; mach_msg_trailer_t t; char pad[32]; };
+
+int main(void) {
+    char name[64] = "org.macrun.test.sema.";
+    long pid = BSD0(getpid).val;
+    size_t len = strlen(name);
+    for (long d = 1000000; d; d /= 10) name[len++] = (char)('0' + (pid / d) % 10);
+    name[len] = 0;
+    unsigned svc, sem;
+    CHECK(t_bootstrap(402, name, &svc, 0) == 0, "a service port");
+    CHECK(t_semaphore_create(t_task_self(), &sem, 0 /* SYNC_POLICY_FIFO */, 0) == 0, "a semaphore at 0");
+
+    long c = t_fork();
+    if (c == 0) {
+        struct carry_rcv m;
+        memset(&m, 0, sizeof m);
+        unsigned dest;
+        if (t_bootstrap(404, name, &dest, 0)) BSD(exit, 2);
+        /* Ask for the semaphore: the parent answers on the reply right. */
+        unsigned reply = (unsigned)MACH0(mach_reply_port);
+        struct { mach_msg_header_t h; } ask;
+        memset(&ask, 0, sizeof ask);
+        ask.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+        ask.h.msgh_size = sizeof ask;
+        ask.h.msgh_remote_port = dest;
+        ask.h.msgh_local_port = reply;
+        if (t_mach_msg(&ask, MACH_SEND_MSG, sizeof ask, 0, 0, 0)) BSD(exit, 3);
+        if (t_mach_msg(&m, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof m, reply, 10000)) BSD(exit, 4);
+        unsigned s = m.c.sem.name;
+        for (int i = 0; i < ROUNDS; i++) {
+            if (MACH(semaphore_signal, s)) BSD(exit, 5);
+            for (int k = 0; k < 20; k++) MACH(swtch_pri, 0);
+        }
+        if (MACH(semaphore_signal_all, s)) BSD(exit, 6);
+        BSD(exit, 0);
+    }
+    struct { mach_msg_header_t h; mach_msg_trailer_t t; char pad[32]; } ask;
+    memset(&ask, 0, sizeof ask);
+    CHECK(t_mach_msg(&ask, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof ask, svc, 10000) == 0, "the child asks");
+    struct carry m;
+    memset(&m, 0, sizeof m);
+    m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0) | MACH_MSGH_BITS_COMPLEX;
+    m.h.msgh_size = sizeof m;
+    m.h.msgh_remote_port = ask.h.msgh_remote_port;
+    m.body.msgh_descriptor_count = 1;
+    m.sem.name = sem;
+    m.sem.disposition = MACH_MSG_TYPE_COPY_SEND;
+    m.sem.type = MACH_MSG_PORT_DESCRIPTOR;
+    CHECK(t_mach_msg(&m, MACH_SEND_MSG, sizeof m, 0, 0, 0) == 0, "a send right to the semaphore goes to the child");
+    int woken = 0;
+    for (int i = 0; i < ROUNDS; i++)
+        if (MACH(semaphore_wait, sem) == 0) woken++;
+    CHECK(woken == ROUNDS, "50 waits, each ended by a signal from the other process");
+    int st = -1;
+    CHECK(BSD(wait4, c, &st, 0, 0).val == c && st == 0, "the child signalled and exited");
+    CHECK(MACH(semaphore_timedwait, sem, 0, 20000000) == KERN_OPERATION_TIMED_OUT,
+          "signal_all with nobody waiting left nothing: a timed wait times out");
+    CHECK(t_semaphore_destroy(t_task_self(), sem) == 0, "semaphore_destroy");
+    return t_done();
+}
