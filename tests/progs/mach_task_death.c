@@ -41,11 +41,8 @@ static long spawn(const char* name) {
 int main(void) {
     unsigned notify;
     MACH(port_allocate, t_task_self(), MACH_PORT_RIGHT_RECEIVE, &notify);
-    char name[64] = "org.macrun.test.death.";
-    long pid = BSD0(getpid).val;
-    size_t len = strlen(name);
-    for (long d = 1000000; d; d /= 10) name[len++] = (char)('0' + (pid / d) % 10);
-    name[len] = 0;
+    char name[64];
+    t_unique_name(name, "org.macrun.test.death.");
 
     long c = spawn(name);
     unsigned svc = 0, prev = 0;

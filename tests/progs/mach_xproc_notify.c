@@ -21,18 +21,10 @@ struct gift_rcv { struct gift g; mach_msg_trailer_t t; char pad[32]; };
 struct back { mach_msg_header_t h; long v; };
 struct back_rcv { struct back b; mach_msg_trailer_t t; char pad[32]; };
 
-static void name_for(char* name, const char* base) {
-    long pid = BSD0(getpid).val;
-    size_t len = strlen(base);
-    memcpy(name, base, len);
-    for (long d = 1000000; d; d /= 10) name[len++] = (char)('0' + (pid / d) % 10);
-    name[len] = 0;
-}
-
 int main(void) {
     unsigned task = t_task_self();
     char name[64];
-    name_for(name, "org.macrun.test.notify.");
+    t_unique_name(name, "org.macrun.test.notify.");
     unsigned svc, only, notify, many[3];
     CHECK(t_bootstrap(402, name, &svc, 0) == 0, "a service port");
     MACH(port_allocate, task, MACH_PORT_RIGHT_RECEIVE, &only);

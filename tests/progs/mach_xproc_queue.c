@@ -24,11 +24,8 @@ static unsigned queued(unsigned port) {
 }
 
 int main(void) {
-    char name[64] = "org.macrun.test.queue.";
-    long pid = BSD0(getpid).val;
-    size_t len = strlen(name);
-    for (long d = 1000000; d; d /= 10) name[len++] = (char)('0' + (pid / d) % 10);
-    name[len] = 0;
+    char name[64];
+    t_unique_name(name, "org.macrun.test.queue.");
     unsigned port;
     CHECK(t_bootstrap(402, name, &port, 0) == 0, "a service port for the child");
 

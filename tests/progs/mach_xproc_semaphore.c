@@ -14,11 +14,8 @@ struct carry { mach_msg_header_t h; mach_msg_body_t body; mach_msg_port_descript
 struct carry_rcv { struct carry c; mach_msg_trailer_t t; char pad[32]; };
 
 int main(void) {
-    char name[64] = "org.macrun.test.sema.";
-    long pid = BSD0(getpid).val;
-    size_t len = strlen(name);
-    for (long d = 1000000; d; d /= 10) name[len++] = (char)('0' + (pid / d) % 10);
-    name[len] = 0;
+    char name[64];
+    t_unique_name(name, "org.macrun.test.sema.");
     unsigned svc, sem;
     CHECK(t_bootstrap(402, name, &svc, 0) == 0, "a service port");
     CHECK(t_semaphore_create(t_task_self(), &sem, 0 /* SYNC_POLICY_FIFO */, 0) == 0, "a semaphore at 0");

@@ -251,6 +251,14 @@ static inline int t_mig_to(void* msg, unsigned port, int id, unsigned send_size,
     return t_mig_call(msg, send_size, rcv_size);
 }
 #define T_NDR(field) memcpy(&(field), &t_ndr_record, sizeof t_ndr_record)
+/* A service name of this process's own: base followed by the pid, so that concurrent runs do not collide. */
+static inline void t_unique_name(char* out, const char* base) {
+    long pid = xsys6(SYSCALL_CLASS_UNIX | X_getpid, 0, 0, 0, 0, 0, 0).val;
+    size_t len = strlen(base);
+    memcpy(out, base, len);
+    for (long d = 1000000; d; d /= 10) out[len++] = (char)('0' + (pid / d) % 10);
+    out[len] = 0;
+}
 /* task_get_special_port (task.defs 3409): a send right to the task's special port `which`, 0 on failure. */
 static inline unsigned t_special_port(int which) {
     union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int which; } req;
