@@ -34,6 +34,28 @@ for call in getpid write1 fstat; do
     done
 done
 
+# Mach IPC: an RPC round trip between two threads of one program (client -> server thread -> reply, one
+# mach_msg2 per message on each side), against the same exchange over two pipes natively; and a MIG call to
+# macrun's own kernel (mach_port_get_refs on the task port), which has no Linux counterpart.
+echo
+printf '%-8s %-9s %-8s %12s %12s %8s\n' ipc cpus backend "native ns" "macrun ns" ratio
+for pin in pinned unpinned; do
+    native=$(measure $pin build/bench/native-loop rpc $((n / 10)))
+    for backend in inproc ptrace; do
+        count=$((n / 10))
+        [ $backend = ptrace ] && count=$((n / 200))
+        ours=$(measure $pin $M --backend=$backend run build/bench/xnu_loop rpc $count)
+        printf '%-8s %-9s %-8s %12s %12s %8s\n' rpc $pin $backend "$native" "$ours" "$(ratio "$ours" "$native")"
+    done
+    for backend in inproc ptrace; do
+        count=$n
+        [ $backend = ptrace ] && count=$((n / 20))
+        ours=$(measure $pin $M --backend=$backend run build/bench/xnu_loop mig $count)
+        printf '%-8s %-9s %-8s %12s %12s %8s\n' mig $pin $backend - "$ours" -
+    done
+done
+echo
+
 startup() {  # median microseconds of 20 runs of CMD
     for _ in $(seq 20); do
         local t0 t1

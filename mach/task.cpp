@@ -90,7 +90,17 @@ void destroy_task(Task* task) {
     }
     if (task->self_port) task->self_port->active = false, port_release(task->self_port);
     if (task->host_port) task->host_port->active = false, port_release(task->host_port);
-    if (task->wait_page_local) tracer::raw_syscall(SYS_munmap, long(task->wait_page_local), 4096), task->wait_page_local = 0;
+    if (task->wait_page_local) {
+        // Wake-ups queued for the task's own waiters (its ports just died) would land in the page: drop them
+        // first; those threads are gone with their process.
+        KernelGlobals& g = kg();
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < g.nwakes; i++)
+            if (g.wakes[i].addr - task->wait_page_local >= 4096) g.wakes[kept++] = g.wakes[i];
+        g.nwakes = kept;
+        tracer::raw_syscall(SYS_munmap, long(task->wait_page_local), 4096);
+        task->wait_page_local = 0;
+    }
     for (Port*& p : task->clock_ports)
         if (p) p->active = false, port_release(p), p = nullptr;
     for (Port*& p : task->special_ports)
