@@ -10,8 +10,6 @@
 
 #define ROUNDS 50
 
-struct carry { mach_msg_header_t h; mach_msg_body_t body; mach_msg_port_descriptor_t sem; };
-struct carry_rcv { struct carry c; mach_msg_trailer_t t; char pad[32]; };
 
 int main(void) {
     char name[64];
@@ -22,21 +20,9 @@ int main(void) {
 
     long c = t_fork();
     if (c == 0) {
-        struct carry_rcv m;
-        memset(&m, 0, sizeof m);
-        unsigned dest;
+        unsigned dest, s;
         if (t_bootstrap(404, name, &dest, 0)) BSD(exit, 2);
-        /* Ask for the semaphore: the parent answers on the reply right. */
-        unsigned reply = (unsigned)MACH0(mach_reply_port);
-        struct { mach_msg_header_t h; } ask;
-        memset(&ask, 0, sizeof ask);
-        ask.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
-        ask.h.msgh_size = sizeof ask;
-        ask.h.msgh_remote_port = dest;
-        ask.h.msgh_local_port = reply;
-        if (t_mach_msg(&ask, MACH_SEND_MSG, sizeof ask, 0, 0, 0)) BSD(exit, 3);
-        if (t_mach_msg(&m, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof m, reply, 10000)) BSD(exit, 4);
-        unsigned s = m.c.sem.name;
+        if (t_ask_right(dest, &s, 0, 10000)) BSD(exit, 4);
         for (int i = 0; i < ROUNDS; i++) {
             if (MACH(semaphore_signal, s)) BSD(exit, 5);
             for (int k = 0; k < 20; k++) MACH(swtch_pri, 0);
@@ -44,19 +30,9 @@ int main(void) {
         if (MACH(semaphore_signal_all, s)) BSD(exit, 6);
         BSD(exit, 0);
     }
-    struct { mach_msg_header_t h; mach_msg_trailer_t t; char pad[32]; } ask;
-    memset(&ask, 0, sizeof ask);
-    CHECK(t_mach_msg(&ask, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof ask, svc, 10000) == 0, "the child asks");
-    struct carry m;
-    memset(&m, 0, sizeof m);
-    m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0) | MACH_MSGH_BITS_COMPLEX;
-    m.h.msgh_size = sizeof m;
-    m.h.msgh_remote_port = ask.h.msgh_remote_port;
-    m.body.msgh_descriptor_count = 1;
-    m.sem.name = sem;
-    m.sem.disposition = MACH_MSG_TYPE_COPY_SEND;
-    m.sem.type = MACH_MSG_PORT_DESCRIPTOR;
-    CHECK(t_mach_msg(&m, MACH_SEND_MSG, sizeof m, 0, 0, 0) == 0, "a send right to the semaphore goes to the child");
+    unsigned reply;
+    CHECK(t_take_ask(svc, &reply, 10000) == 0, "the child asks");
+    CHECK(t_give_right(reply, sem, MACH_MSG_TYPE_COPY_SEND) == 0, "a send right to the semaphore goes to the child");
     int woken = 0;
     for (int i = 0; i < ROUNDS; i++)
         if (MACH(semaphore_wait, sem) == 0) woken++;

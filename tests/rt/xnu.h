@@ -251,6 +251,46 @@ static inline int t_mig_to(void* msg, unsigned port, int id, unsigned send_size,
     return t_mig_call(msg, send_size, rcv_size);
 }
 #define T_NDR(field) memcpy(&(field), &t_ndr_record, sizeof t_ndr_record)
+/* Handing a right to another process, MIG style: the asking side sends an empty request to `service` with a
+ * send-once right to a fresh port of its own and waits there for one port descriptor (t_ask_right); the giving
+ * side takes the request from its service port (t_take_ask, which returns the send-once reply right) and
+ * answers with `name` under `disposition` (t_give_right). Each returns 0 or the mach_msg error. */
+struct __attribute__((packed, aligned(4))) t_port_msg {
+    struct t_msg_header head; unsigned count; unsigned name, pad1; unsigned char pad2, pad3, disposition, type;
+};
+static inline int t_ask_right(unsigned service, unsigned* name, unsigned* disposition, unsigned timeout) {
+    unsigned mine = 0;
+    if (MACH(port_allocate, t_task_self(), 1 /* MACH_PORT_RIGHT_RECEIVE */, &mine)) return -1;
+    struct t_msg_header ask = {19 | (21 << 8) /* COPY_SEND, MAKE_SEND_ONCE */, sizeof ask, service, mine, 0, 0};
+    int r = t_mach_msg(&ask, 1 /* MACH_SEND_MSG */, sizeof ask, 0, 0, 0);
+    if (r) return r;
+    union { struct t_port_msg m; char buf[128]; } got;
+    memset(&got, 0, sizeof got);
+    r = t_mach_msg(&got, 2 | 0x100 /* MACH_RCV_MSG | MACH_RCV_TIMEOUT */, 0, sizeof got, mine, timeout);
+    if (r) return r;
+    *name = got.m.name;
+    if (disposition) *disposition = got.m.disposition;
+    return 0;
+}
+static inline int t_take_ask(unsigned service, unsigned* reply, unsigned timeout) {
+    union { struct t_msg_header h; char buf[128]; } m;
+    memset(&m, 0, sizeof m);
+    int r = t_mach_msg(&m, 2 | 0x100, 0, sizeof m, service, timeout);
+    if (r == 0) *reply = m.h.remote;
+    return r;
+}
+static inline int t_give_right(unsigned reply, unsigned name, unsigned disposition) {
+    struct t_port_msg m;
+    memset(&m, 0, sizeof m);
+    m.head.bits = 18 /* MOVE_SEND_ONCE */ | 0x80000000u /* MACH_MSGH_BITS_COMPLEX */;
+    m.head.size = sizeof m;
+    m.head.remote = reply;
+    m.count = 1;
+    m.name = name;
+    m.disposition = (unsigned char)disposition;
+    m.type = 0; /* MACH_MSG_PORT_DESCRIPTOR */
+    return t_mach_msg(&m, 1, sizeof m, 0, 0, 0);
+}
 /* A service name of this process's own: base followed by the pid, so that concurrent runs do not collide. */
 static inline void t_unique_name(char* out, const char* base) {
     long pid = xsys6(SYSCALL_CLASS_UNIX | X_getpid, 0, 0, 0, 0, 0, 0).val;
