@@ -10,6 +10,7 @@
 #include <new>
 #include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "tracer/raw_syscall.hpp"
@@ -129,7 +130,11 @@ struct FreeBlock {
 };
 
 constexpr uint64_t kRegionBase = 0x6e0000000000ull;  // far from Mach-O images, macrun, stacks and mmap's range
-constexpr uint64_t kRegionSize = 64ull << 30;         // address space; the memfd is sparse
+// The region's size: as much address space as the process may take (RLIMIT_AS counts it even unbacked), at
+// most 64 GiB, at least 256 MiB; fixed by the session's first process, read back by the others (the memfd's
+// size). The memfd is sparse: only what the kernel uses is memory.
+constexpr uint64_t kRegionSizes[] = {64ull << 30, 16ull << 30, 4ull << 30, 1ull << 30, 256ull << 20};
+uint64_t g_region_size = 0;
 constexpr uint64_t kRegionMagic = 0x6d6163686b65726eull;  // "machkern"
 constexpr size_t kHeader = 16, kChunk = 256 * 1024;
 constexpr int kSmallClasses = 12;  // 16 << 11 == 32 KiB
@@ -148,20 +153,32 @@ std::atomic<int> g_region_state{0};  // 0 unmapped, 1 mapping, 2 mapped
 
 KernelGlobals* map_region() {
     int fd = tracer::g_runtime.mach_fd;
-    bool fresh = fd < 0;
+    const bool fresh = fd < 0;
+    long r = -ENOMEM;
     if (fresh) {
         fd = int(raw_syscall(SYS_memfd_create, reinterpret_cast<long>("macrun-mach"), MFD_CLOEXEC));
         if (fd < 0) region_fail("memfd_create", fd);
-        long r = raw_syscall(SYS_ftruncate, fd, long(kRegionSize));
-        if (r < 0) region_fail("ftruncate", r);
+        for (uint64_t size : kRegionSizes) {
+            long t = raw_syscall(SYS_ftruncate, fd, long(size));
+            if (t < 0) region_fail("ftruncate", t);
+            r = raw_syscall(SYS_mmap, long(kRegionBase), long(size), PROT_READ | PROT_WRITE,
+                            MAP_SHARED | MAP_FIXED_NOREPLACE | MAP_NORESERVE, fd, 0);
+            g_region_size = size;
+            if (!(r < 0 && r > -4096) || r != -ENOMEM) break;
+        }
+    } else {
+        struct stat st {};
+        long t = raw_syscall(SYS_fstat, fd, reinterpret_cast<long>(&st));
+        if (t < 0) region_fail("fstat of the inherited descriptor", t);
+        g_region_size = uint64_t(st.st_size);
+        r = raw_syscall(SYS_mmap, long(kRegionBase), long(g_region_size), PROT_READ | PROT_WRITE,
+                        MAP_SHARED | MAP_FIXED_NOREPLACE | MAP_NORESERVE, fd, 0);
     }
-    long r = raw_syscall(SYS_mmap, long(kRegionBase), long(kRegionSize), PROT_READ | PROT_WRITE,
-                         MAP_SHARED | MAP_FIXED_NOREPLACE | MAP_NORESERVE, fd, 0);
     if (r < 0 && r > -4096) region_fail("mmap", r);
     if (uint64_t(r) != kRegionBase) region_fail("mmap placed it elsewhere", -22);
-    // The program's core dumps are the program's: the kernel's region stays out of them (it is 64 GiB of
-    // address space, and another process's state).
-    raw_syscall(SYS_madvise, long(kRegionBase), long(kRegionSize), MADV_DONTDUMP);
+    // The program's core dumps are the program's: the kernel's region stays out of them (it is address space
+    // by the gigabyte, and other processes' state).
+    raw_syscall(SYS_madvise, long(kRegionBase), long(g_region_size), MADV_DONTDUMP);
     auto* g = reinterpret_cast<KernelGlobals*>(kRegionBase);
     if (fresh) {
         new (g) KernelGlobals();
@@ -222,7 +239,7 @@ FreeBlock* pop(int c) {
 char* carve(uint64_t n) {
     KernelGlobals& g = kg();
     uint64_t off = g.bump.fetch_add(n, std::memory_order_relaxed);
-    if (off + n > kRegionSize) return nullptr;
+    if (off + n > g_region_size) return nullptr;
     return reinterpret_cast<char*>(kRegionBase + off);
 }
 

@@ -70,6 +70,8 @@ if [ "$(cat /proc/sys/kernel/core_pattern 2>/dev/null)" = core ]; then
     done
 fi
 check "a program the shell started keeps its PID" bash -c "$M run $C/killself 30 & pid=\$!; wait \$pid; [ \$? -eq 138 ]"
+check "under a 2 GiB address-space limit a Mach-O still runs, and its children share its Mach kernel" bash -c \
+    "ulimit -v 2097152; $M run $P/mach_bootstrap >/dev/null"
 check "missing file: exit 127 and a message" bash -c "$M run /nonexistent/prog 2>$tmp/e; [ \$? -eq 127 ] && grep -q 'No such file' $tmp/e"
 printf 'not a mach-o at all' > "$tmp/text"
 check "not a Mach-O: exit 126, message" bash -c "$M run $tmp/text 2>$tmp/e; [ \$? -eq 126 ] && grep -q 'not a Mach-O' $tmp/e"
