@@ -218,6 +218,41 @@ int main(void) {
               "with the current protection asked for");
     }
 
+    /* The vm_map subsystem's forms (ids 3800 + n) have the same layouts on LP64 and the same answers. */
+    {
+        union { __Request__vm_allocate_t req; __Reply__vm_allocate_t rep; char buf[256]; } m;
+        memset(&m, 0, sizeof m);
+        T_NDR(m.req.NDR);
+        m.req.size = PAGE;
+        m.req.flags = VM_FLAGS_ANYWHERE;
+        CHECK(t_mig_to(&m, task, 3801, sizeof m.req, sizeof m) == 0 && m.rep.address, "vm_allocate (3801)");
+        unsigned long va = m.rep.address;
+        ((unsigned char*)va)[5] = 0x5a;
+        union { __Request__vm_read_t req; __Reply__vm_read_t rep; char buf[256]; } r;
+        memset(&r, 0, sizeof r);
+        T_NDR(r.req.NDR);
+        r.req.address = va;
+        r.req.size = 16;
+        CHECK(t_mig_to(&r, task, 3805, sizeof r.req, sizeof r) == 0 && r.rep.dataCnt == 16 &&
+                  ((unsigned char*)r.rep.data.address)[5] == 0x5a,
+              "vm_read (3805)");
+        ra = va, count = VM_REGION_BASIC_INFO_COUNT_64;
+        union { __Request__vm_region_64_t req; __Reply__vm_region_64_t rep; char buf[512]; } g64;
+        memset(&g64, 0, sizeof g64);
+        T_NDR(g64.req.NDR);
+        g64.req.address = va;
+        g64.req.flavor = VM_REGION_BASIC_INFO_64;
+        g64.req.infoCnt = VM_REGION_BASIC_INFO_COUNT_64;
+        CHECK(t_mig_to(&g64, task, 3824, sizeof g64.req, sizeof g64) == 0 && g64.rep.address <= va,
+              "vm_region_64 (3824)");
+        union { __Request__vm_deallocate_t req; char buf[256]; } d;
+        memset(&d, 0, sizeof d);
+        T_NDR(d.req.NDR);
+        d.req.address = va;
+        d.req.size = PAGE;
+        CHECK(t_mig_to(&d, task, 3802, sizeof d.req, sizeof d) == 0, "vm_deallocate (3802)");
+    }
+
     /* bad requests */
     unsigned long z = 0;
     CHECK(vm_alloc(&z, PAGE, 0x20000000 | VM_FLAGS_ANYWHERE) == 0, "an alias tag in the flags is allowed");
