@@ -113,9 +113,12 @@ kern_return_t r_mach_vm_region(MigCtx& c);
 kern_return_t r_mach_vm_write(MigCtx& c);
 kern_return_t r_semaphore_create(MigCtx& c);
 kern_return_t r_semaphore_destroy(MigCtx& c);
+kern_return_t r_task_get_exception_ports(MigCtx& c);
 kern_return_t r_task_get_special_port(MigCtx& c);
 kern_return_t r_task_info(MigCtx& c);
+kern_return_t r_task_set_exception_ports(MigCtx& c);
 kern_return_t r_task_set_special_port(MigCtx& c);
+kern_return_t r_task_swap_exception_ports(MigCtx& c);
 kern_return_t r_task_threads(MigCtx& c);
 kern_return_t r_thread_info(MigCtx& c);
 

@@ -105,6 +105,8 @@ void destroy_task(Task* task) {
         if (p) p->active = false, port_release(p), p = nullptr;
     for (Port*& p : task->special_ports)
         if (ip_valid(p)) port_release_send(p), p = nullptr;
+    for (Task::ExceptionAction& a : task->exceptions)
+        if (ip_valid(a.port)) port_release_send(a.port), a.port = nullptr;
     // The space itself and semaphores are left to their references (ports may still point at them).
 }
 
@@ -147,6 +149,15 @@ void inherit_special_ports(Task* fresh, Task* from) {
             fresh->special_ports[i] = p;
         }
     }
+    // Exception ports too (ipc_task_init copies the parent's itk_exc_actions).
+    if (from)
+        for (int i = 0; i < 14; i++) {
+            fresh->exceptions[i] = from->exceptions[i];
+            if (ip_valid(fresh->exceptions[i].port) && fresh->exceptions[i].port->active)
+                port_copy_send(fresh->exceptions[i].port);
+            else
+                fresh->exceptions[i].port = nullptr;
+        }
     constexpr int TASK_BOOTSTRAP_PORT = 4;
     if (!from && !fresh->special_ports[TASK_BOOTSTRAP_PORT])
         if (Port* bp = bootstrap_port()) {

@@ -39,7 +39,13 @@ struct Task {
     Port* clock_ports[2] = {};
     // Send rights task_set_special_port stored: TASK_BOOTSTRAP_PORT (4), TASK_ACCESS_PORT (9),
     // TASK_DEBUG_CONTROL_PORT (10), TASK_RESOURCE_NOTIFY_PORT (11), indexed by that number.
-    Port* special_ports[12] = {};  // SYSTEM_CLOCK and CALENDAR_CLOCK (IKOT_CLOCK), made on first request
+    Port* special_ports[12] = {};
+    // task_set_exception_ports: per exception type (1..13), a send right, behavior and thread-state flavor.
+    struct ExceptionAction {
+        Port* port = nullptr;
+        int32_t behavior = 0;
+        int32_t flavor = 0;
+    } exceptions[14];  // SYSTEM_CLOCK and CALENDAR_CLOCK (IKOT_CLOCK), made on first request
     ThreadObj* threads = nullptr;
     Semaphore* semaphores = nullptr;
     MkTimer* timers = nullptr;  // its mk_timer ports (mk_timer.cpp)
