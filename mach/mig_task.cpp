@@ -490,27 +490,37 @@ kern_return_t handlers_reply(MigCtx& c, Handlers& h) {
     return KERN_SUCCESS;
 }
 
+// What a set or swap request asks for.
+struct SetArgs {
+    Task* task;
+    uint32_t mask;
+    Port* port;  // the new handler's send right (taken out of the request), or null
+    int32_t behavior, flavor;
+};
+
 // Request: header, body, the new port's descriptor (a send right, or null), NDR, mask, behavior, flavor (60).
-kern_return_t set_request(MigCtx& c, Task** task, uint32_t* mask, Port** port, int32_t* behavior, int32_t* flavor) {
+// On success the port's send right is the caller's to install.
+kern_return_t set_request(MigCtx& c, SetArgs* a) {
     if (!complex_request(c.req, 60, 1)) return MIG_BAD_ARGUMENTS;
     KDesc& d = c.req->descs[0];
     if (d.type != MACH_MSG_PORT_DESCRIPTOR || (ip_valid(d.port) && d.disposition != MACH_MSG_TYPE_PORT_SEND))
         return MIG_TYPE_ERROR;
-    *task = port_task(c.port);
-    if (!*task) return KERN_INVALID_ARGUMENT;
-    *mask = u32(c.req, 8);
-    *behavior = int32_t(u32(c.req, 12));
-    *flavor = int32_t(u32(c.req, 16));
-    *port = d.port;
-    kern_return_t kr = check_handler(*mask, *port, *behavior, *flavor);
-    if (kr == KERN_SUCCESS && ip_valid(*port) && *mask) {
+    a->task = port_task(c.port);
+    if (!a->task) return KERN_INVALID_ARGUMENT;
+    a->mask = u32(c.req, 8);
+    a->behavior = int32_t(u32(c.req, 12));
+    a->flavor = int32_t(u32(c.req, 16));
+    a->port = d.port;
+    if (kern_return_t kr = check_handler(a->mask, a->port, a->behavior, a->flavor)) return kr;
+    if (ip_valid(a->port) && a->mask) {
         // What a handler would receive is not sent yet: faults still become signals directly. Said once.
         static std::atomic<bool> said{false};
         if (!said.exchange(true))
             xnu_sys::trace_note("exception ports are kept and read back, but no exception message is sent to them "
                                 "yet: faults arrive as signals");
     }
-    return kr;
+    d.port = nullptr;
+    return KERN_SUCCESS;
 }
 
 // Installs the handler for the exceptions in `mask`; consumes the port's send right.
@@ -531,13 +541,9 @@ void install(Task* task, uint32_t mask, Port* port, int32_t behavior, int32_t fl
 }  // namespace
 
 kern_return_t r_task_set_exception_ports(MigCtx& c) {
-    Task* task;
-    uint32_t mask;
-    Port* port;
-    int32_t behavior, flavor;
-    if (kern_return_t kr = set_request(c, &task, &mask, &port, &behavior, &flavor)) return kr;
-    c.req->descs[0].port = nullptr;
-    install(task, mask, port, behavior, flavor);
+    SetArgs a;
+    if (kern_return_t kr = set_request(c, &a)) return kr;
+    install(a.task, a.mask, a.port, a.behavior, a.flavor);
     c.reply = simple_reply(c, nullptr, 0);
     return c.reply ? KERN_SUCCESS : KERN_RESOURCE_SHORTAGE;
 }
@@ -556,15 +562,11 @@ kern_return_t r_task_get_exception_ports(MigCtx& c) {
 
 // The old handlers as task_get_exception_ports gives them, then the new one installed.
 kern_return_t r_task_swap_exception_ports(MigCtx& c) {
-    Task* task;
-    uint32_t mask;
-    Port* port;
-    int32_t behavior, flavor;
-    if (kern_return_t kr = set_request(c, &task, &mask, &port, &behavior, &flavor)) return kr;
-    c.req->descs[0].port = nullptr;
+    SetArgs a;
+    if (kern_return_t kr = set_request(c, &a)) return kr;
     Handlers h;
-    collect(task, mask, &h);
-    install(task, mask, port, behavior, flavor);
+    collect(a.task, a.mask, &h);
+    install(a.task, a.mask, a.port, a.behavior, a.flavor);
     return handlers_reply(c, h);
 }
 
