@@ -115,6 +115,7 @@ int exec_macho(const ExecOptions& opts) {
     // descriptor is kept out of the program's sight.
     if (opts.backend == Backend::Inproc && !traced_by_supervisor()) {
         tracer::g_runtime.mach_fd = opts.mach_fd;
+        snprintf(tracer::g_runtime.session, sizeof tracer::g_runtime.session, "%s", opts.session.c_str());
         mach::kg();
         int fd = tracer::g_runtime.mach_fd;
         tracer::g_runtime.mach_fd = reserve_fd(fd, 2);

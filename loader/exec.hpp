@@ -18,6 +18,7 @@ struct ExecOptions {
     int trace_fd = -1;       // an inherited trace descriptor (a traced program's execve), used when trace_file is ""
     bool fastpath = true;    // inproc: rewrite trapped call sites into direct calls
     int mach_fd = -1;        // the session's Mach kernel region, handed on (--mach-fd, MACRUN_MACH_FD)
+    std::string session;     // a named session to join (--session, MACRUN_SESSION)
 };
 
 // Does not return on success. On failure prints "macrun: ..." and returns the exit status a shell would use

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <new>
 #include <linux/futex.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -151,12 +152,29 @@ std::atomic<int> g_region_state{0};  // 0 unmapped, 1 mapping, 2 mapped
     __builtin_unreachable();
 }
 
+// A named session's region: /dev/shm/macrun.UID.NAME, made by the first program of the session (with O_EXCL,
+// so exactly one process initialises it) and opened by the others, which must own it. Returns the descriptor
+// and whether it is new.
+int open_session(const char* name, bool* fresh) {
+    char path[256];
+    snprintf(path, sizeof path, "/dev/shm/macrun.%ld.%s", raw_syscall(SYS_getuid), name);
+    long fd = raw_syscall(SYS_open, reinterpret_cast<long>(path), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    *fresh = fd >= 0;
+    if (fd == -EEXIST) fd = raw_syscall(SYS_open, reinterpret_cast<long>(path), O_RDWR | O_CLOEXEC);
+    if (fd < 0) region_fail(path, fd);
+    struct stat st {};
+    if (raw_syscall(SYS_fstat, fd, reinterpret_cast<long>(&st)) < 0 || st.st_uid != uint32_t(raw_syscall(SYS_getuid)))
+        region_fail("the session file belongs to someone else", -EPERM);
+    return int(fd);
+}
+
 KernelGlobals* map_region() {
     int fd = tracer::g_runtime.mach_fd;
-    const bool fresh = fd < 0;
+    bool fresh = fd < 0;
+    if (fresh && tracer::g_runtime.session[0]) fd = open_session(tracer::g_runtime.session, &fresh);
     long r = -ENOMEM;
     if (fresh) {
-        fd = int(raw_syscall(SYS_memfd_create, reinterpret_cast<long>("macrun-mach"), MFD_CLOEXEC));
+        if (fd < 0) fd = int(raw_syscall(SYS_memfd_create, reinterpret_cast<long>("macrun-mach"), MFD_CLOEXEC));
         if (fd < 0) region_fail("memfd_create", fd);
         for (uint64_t size : kRegionSizes) {
             long t = raw_syscall(SYS_ftruncate, fd, long(size));
@@ -167,9 +185,15 @@ KernelGlobals* map_region() {
             if (!(r < 0 && r > -4096) || r != -ENOMEM) break;
         }
     } else {
+        // A session file another program is still setting up: its size is set before its magic.
         struct stat st {};
-        long t = raw_syscall(SYS_fstat, fd, reinterpret_cast<long>(&st));
-        if (t < 0) region_fail("fstat of the inherited descriptor", t);
+        for (int tries = 0; tries < 1000; tries++) {
+            long t = raw_syscall(SYS_fstat, fd, reinterpret_cast<long>(&st));
+            if (t < 0) region_fail("fstat of the session's region", t);
+            if (st.st_size > 0) break;
+            struct timespec ms {0, 1000000};
+            raw_syscall(SYS_nanosleep, reinterpret_cast<long>(&ms), 0);
+        }
         g_region_size = uint64_t(st.st_size);
         r = raw_syscall(SYS_mmap, long(kRegionBase), long(g_region_size), PROT_READ | PROT_WRITE,
                         MAP_SHARED | MAP_FIXED_NOREPLACE | MAP_NORESERVE, fd, 0);
@@ -183,9 +207,15 @@ KernelGlobals* map_region() {
     if (fresh) {
         new (g) KernelGlobals();
         g->bump.store((sizeof(KernelGlobals) + 65535) & ~uint64_t(65535), std::memory_order_relaxed);
-        g->magic = kRegionMagic;
-    } else if (g->magic != kRegionMagic) {
-        region_fail("the inherited descriptor holds no Mach kernel", -22);
+        reinterpret_cast<std::atomic<uint64_t>*>(&g->magic)->store(kRegionMagic, std::memory_order_release);
+    } else {
+        auto* magic = reinterpret_cast<std::atomic<uint64_t>*>(&g->magic);
+        for (int tries = 0; tries < 1000 && magic->load(std::memory_order_acquire) != kRegionMagic; tries++) {
+            struct timespec ms {0, 1000000};
+            raw_syscall(SYS_nanosleep, reinterpret_cast<long>(&ms), 0);
+        }
+        if (magic->load(std::memory_order_acquire) != kRegionMagic)
+            region_fail("the session's region holds no Mach kernel", -22);
     }
     tracer::g_runtime.mach_fd = fd;
     return g;

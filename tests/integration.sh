@@ -72,6 +72,14 @@ fi
 check "a program the shell started keeps its PID" bash -c "$M run $C/killself 30 & pid=\$!; wait \$pid; [ \$? -eq 138 ]"
 check "under a 2 GiB address-space limit a Mach-O still runs, and its children share its Mach kernel" bash -c \
     "ulimit -v 2097152; $M run $P/mach_bootstrap >/dev/null"
+sess=itest-$$
+check "two programs started apart meet in a named session (--session): bootstrap look-up and an RPC" bash -c \
+    "rm -f /dev/shm/macrun.\$(id -u).$sess; $M --session=$sess run $C/session_peer server svc >$tmp/srv & s=\$!;
+     for i in \$(seq 200); do grep -q ready $tmp/srv 2>/dev/null && break; sleep 0.05; done;
+     MACRUN_SESSION=$sess $M run $C/session_peer client svc; c=\$?; wait \$s; r=\$?;
+     rm -f /dev/shm/macrun.\$(id -u).$sess; [ \$c -eq 0 ] && [ \$r -eq 0 ]"
+check "outside the session the service is unknown (BOOTSTRAP_UNKNOWN_SERVICE)" status_is 3 $M run $C/session_peer client svc
+check "a session name that is no file name: usage error 2" status_is 2 $M --session=../x run $C/session_peer client svc
 check "missing file: exit 127 and a message" bash -c "$M run /nonexistent/prog 2>$tmp/e; [ \$? -eq 127 ] && grep -q 'No such file' $tmp/e"
 printf 'not a mach-o at all' > "$tmp/text"
 check "not a Mach-O: exit 126, message" bash -c "$M run $tmp/text 2>$tmp/e; [ \$? -eq 126 ] && grep -q 'not a Mach-O' $tmp/e"

@@ -1,4 +1,6 @@
 // macrun's command line: run, inspect, syscalls, conform.
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
@@ -31,6 +33,9 @@ void usage(FILE* out) {
                "  --backend=inproc|ptrace\n"
                "                        how calls are intercepted (default inproc: in-process SIGSYS)\n"
                "  --no-fastpath         inproc: keep every call on the SIGSYS path (no call-site rewriting)\n"
+               "  --session=NAME        inproc: join the Mach session NAME (or MACRUN_SESSION=NAME): programs\n"
+               "                        started apart share one Mach kernel and bootstrap server\n"
+               "                        (/dev/shm/macrun.UID.NAME)\n"
                "  -h, --help            this text\n");
 }
 
@@ -62,6 +67,7 @@ int run(loader::ExecOptions& opts) {
             if (opts.mach_fd < 0 && fd > 2) opts.mach_fd = fd;
             continue;
         }
+        if (!strncmp(*e, "MACRUN_SESSION=", 15) && opts.session.empty()) opts.session = *e + 15;
         if (!strncmp(*e, "MACRUN_TRACE_FD=", 16)) {
             int fd = atoi(*e + 16);
             if (opts.trace_fd < 0 && opts.trace_file.empty()) opts.trace_fd = fd;
@@ -69,6 +75,16 @@ int run(loader::ExecOptions& opts) {
             continue;
         }
         opts.envp.emplace_back(*e);
+    }
+    // A session name is part of a file name: letters, digits, '.', '_' and '-' only.
+    if (!opts.session.empty()) {
+        bool ok = opts.session.size() <= 100 && opts.session != "." && opts.session != "..";
+        for (char c : opts.session) ok = ok && (isalnum(uint8_t(c)) || c == '.' || c == '_' || c == '-');
+        if (!ok) {
+            fprintf(stderr, "macrun: invalid session name '%s' (letters, digits, '.', '_' and '-', at most 100)\n",
+                    opts.session.c_str());
+            return 2;
+        }
     }
     return loader::exec_macho(opts);
 }
@@ -99,6 +115,7 @@ int main(int argc, char** argv) {
         // ARGS given as the program's whole argv (argv[0] included, possibly empty).
         if (!strncmp(a, "--trace-fd=", 11)) return opts.trace_fd = atoi(a + 11), 1;
         if (!strncmp(a, "--mach-fd=", 10)) return opts.mach_fd = atoi(a + 10), 1;
+        if (!strncmp(a, "--session=", 10)) return opts.session = a + 10, 1;
         if (!strcmp(a, "--whole-argv")) return whole_argv = true, 1;
         if (!strcmp(a, "--backend=ptrace")) return opts.backend = loader::Backend::Ptrace, 1;
         if (!strncmp(a, "--backend", 9)) {

@@ -9,7 +9,10 @@ namespace tracer {
 
 struct Runtime {
     int trace_fd = -1;   // where --trace writes, or -1
-    int mach_fd = -1;    // the session's Mach kernel region (a memfd) handed on by the macrun that exec'd this one
+    int mach_fd = -1;
+    // A named session (--session=NAME, MACRUN_SESSION): programs started apart share one Mach kernel through a
+    // file in /dev/shm. Empty: the session is this program and what it starts.
+    char session[128] = {};    // the session's Mach kernel region (a memfd) handed on by the macrun that exec'd this one
     int diag_fd = 2;     // where one-time "unimplemented" messages go (a private dup of stderr)
     const char* backend = "inproc";
     bool fastpath = true;  // inproc: patch trapped `mov $N,%eax; [mov %rcx,%r10;] syscall` sites into calls
