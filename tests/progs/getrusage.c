@@ -15,8 +15,14 @@ int main(void) {
     CHECK(a.ru_maxrss >= 128 * 1024, "ru_maxrss is in bytes");
     CHECK(a.ru_minflt >= 0 && a.ru_nvcsw >= 0, "counters are not negative");
 
+    /* Work until the kernel has charged some user time (its split between user and system time is sampled
+       at clock ticks, so a loaded machine may need more than one slice of work to show it). */
     volatile unsigned long spin = 0;
-    for (unsigned long i = 0; i < 20000000; i++) spin += i;
+    int rounds = 0;
+    do {
+        for (unsigned long i = 0; i < 20000000; i++) spin += i;
+        BSD(getrusage, RUSAGE_SELF, &b);
+    } while (b.ru_utime.tv_sec == 0 && b.ru_utime.tv_usec == 0 && ++rounds < 50);
     CHECK(spin > 0, "did some work");
     EXPECT_OK(BSD(getrusage, RUSAGE_SELF, &b), "getrusage again after some work");
     long ta = a.ru_utime.tv_sec * 1000000L + a.ru_utime.tv_usec + a.ru_stime.tv_sec * 1000000L + a.ru_stime.tv_usec;
