@@ -99,8 +99,15 @@ int main(void) {
     int buf[64];
     unsigned count = THREAD_BASIC_INFO_COUNT;
     thread_basic_info_t bi = (thread_basic_info_t)buf;
-    for (volatile unsigned long spin = 0; spin < 100000000UL; spin++) {} /* some user time */
-    CHECK(info(self, THREAD_BASIC_INFO, buf, &count) == 0 && count == THREAD_BASIC_INFO_COUNT, "thread_info(THREAD_BASIC_INFO)");
+    /* Some user time: work until the kernel has charged at least 10 ms (it samples at clock ticks). */
+    int r = 0;
+    for (int rounds = 0; rounds < 50; rounds++) {
+        for (volatile unsigned long spin = 0; spin < 20000000UL; spin++) {}
+        count = THREAD_BASIC_INFO_COUNT;
+        r = info(self, THREAD_BASIC_INFO, buf, &count);
+        if (r || bi->user_time.seconds * 1000000 + bi->user_time.microseconds >= 10000) break;
+    }
+    CHECK(r == 0 && count == THREAD_BASIC_INFO_COUNT, "thread_info(THREAD_BASIC_INFO)");
     CHECK(bi->run_state == TH_STATE_RUNNING && bi->policy == POLICY_TIMESHARE && bi->suspend_count == 0,
           "the caller is running, timeshare, not suspended");
     CHECK(bi->user_time.seconds * 1000000 + bi->user_time.microseconds >= 10000 && bi->user_time.microseconds < 1000000,
