@@ -134,7 +134,7 @@ int main(void) {
     struct xres p = BSD0(pipe);
     gate[0] = (int)p.val, gate[1] = (int)p.val2;
     CHECK(t_spawn(worker, 0) == 0, "a second thread");
-    while (!worker_port) MACH(swtch_pri, 0);
+    T_WAIT_UNTIL(worker_port != 0, 10);
     for (int i = 0; i < 200; i++) MACH(swtch_pri, 0); /* let it reach its read */
     CHECK(threads(&list, &n) == 0 && n == 2 && list[0] == self && list[1] == worker_port,
           "task_threads: two threads, in creation order");
@@ -144,19 +144,13 @@ int main(void) {
               ii->thread_handle == (unsigned long)tsd_worker,
           "the other thread's id and handle");
     count = THREAD_BASIC_INFO_COUNT;
-    int waited = 0;
-    for (int i = 0; i < 100 && !waited; i++) {
-        if (info(worker_port, THREAD_BASIC_INFO, buf, &count) == 0 && bi->run_state == TH_STATE_WAITING) waited = 1;
-        else MACH(swtch_pri, 0);
-    }
-    CHECK(waited, "a thread blocked in read is TH_STATE_WAITING");
+    T_WAIT_UNTIL((count = THREAD_BASIC_INFO_COUNT, info(worker_port, THREAD_BASIC_INFO, buf, &count) == 0 &&
+                                                       bi->run_state == TH_STATE_WAITING),
+                 10);
+    CHECK(bi->run_state == TH_STATE_WAITING, "a thread blocked in read is TH_STATE_WAITING");
     BSD(write, gate[1], "x", 1);
-    int dead = 0;
-    for (int i = 0; i < 2000 && !dead; i++) {
-        if (t_port_type(worker_port) == MACH_PORT_TYPE_DEAD_NAME) dead = 1;
-        else MACH(swtch_pri, 0);
-    }
-    CHECK(dead, "the thread ended: its port name is dead");
+    T_WAIT_UNTIL(t_port_type(worker_port) == MACH_PORT_TYPE_DEAD_NAME, 10);
+    CHECK(t_port_type(worker_port) == MACH_PORT_TYPE_DEAD_NAME, "the thread ended: its port name is dead");
     count = THREAD_BASIC_INFO_COUNT;
     CHECK(info(worker_port, THREAD_BASIC_INFO, buf, &count) == MACH_SEND_INVALID_DEST,
           "thread_info to a dead thread: MACH_SEND_INVALID_DEST");

@@ -58,9 +58,8 @@ int main(void) {
         BSD(exit, full ? 0 : 5);
     }
 
-    int waited = 0;
-    for (int i = 0; i < 2000 && queued(port) < MACH_PORT_QLIMIT_DEFAULT; i++) MACH(swtch_pri, 0);
-    waited = queued(port) == MACH_PORT_QLIMIT_DEFAULT;
+    T_WAIT_UNTIL(queued(port) >= MACH_PORT_QLIMIT_DEFAULT, 10);
+    int waited = queued(port) == MACH_PORT_QLIMIT_DEFAULT;
     CHECK(waited, "the child filled the queue to its limit of 5 and waits");
     int in_order = 1;
     struct rcv r;

@@ -484,4 +484,11 @@ static inline unsigned long t_abs_now(void) {
     return abs;
 }
 
+/* Yields until `cond` holds or `seconds` have passed (for what another thread or process is about to do). */
+#define T_WAIT_UNTIL(cond, seconds)                                                      \
+    do {                                                                                 \
+        unsigned long t_end_ = t_abs_now() + (unsigned long)(seconds) * 1000000000UL;   \
+        while (!(cond) && t_abs_now() < t_end_) MACH(swtch_pri, 0);                      \
+    } while (0)
+
 #endif
