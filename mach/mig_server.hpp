@@ -110,6 +110,7 @@ kern_return_t r_mach_vm_protect(MigCtx& c);
 kern_return_t r_mach_vm_read(MigCtx& c);
 kern_return_t r_mach_vm_read_overwrite(MigCtx& c);
 kern_return_t r_mach_vm_region(MigCtx& c);
+kern_return_t r_mach_vm_region_recurse(MigCtx& c);
 kern_return_t r_mach_vm_write(MigCtx& c);
 kern_return_t r_semaphore_create(MigCtx& c);
 kern_return_t r_semaphore_destroy(MigCtx& c);

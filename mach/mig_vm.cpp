@@ -207,3 +207,71 @@ kern_return_t r_mach_vm_region(MigCtx& c) {
 }
 
 }  // namespace mach::mig
+
+namespace mach::mig {
+
+namespace {
+
+// vm_region_submap_info_64 (osfmk/mach/vm_region.h, #pragma pack(4)); its counts: V0 16, V1 17, V2 19.
+struct __attribute__((packed, aligned(4))) submap_info_64_t {
+    int32_t protection, max_protection;
+    uint32_t inheritance;
+    uint64_t offset;
+    uint32_t user_tag, pages_resident, pages_shared_now_private, pages_swapped_out, pages_dirtied, ref_count;
+    uint16_t shadow_depth;
+    uint8_t external_pager, share_mode;
+    int32_t is_submap, behavior;
+    uint32_t object_id;
+    uint16_t user_wired_count, pad;
+    uint32_t pages_reusable;
+    uint64_t object_id_full;
+};
+static_assert(sizeof(submap_info_64_t) == 76 && offsetof(submap_info_64_t, user_wired_count) == 60);
+constexpr uint32_t kSubmapV0 = 16, kSubmapV1 = 17, kSubmapV2 = 19;
+constexpr uint8_t SM_COW = 1, SM_PRIVATE = 2, SM_EMPTY = 3, SM_SHARED = 4;
+
+}  // namespace
+
+// mach_vm_region_recurse (and vm_region_recurse_64): request NDR, address, nesting_depth, infoCnt (48
+// bytes); reply NDR, RetCode, address, size, nesting_depth, infoCnt and the info. There are no submaps here:
+// the depth comes back as 0. Page counts are Linux's (smaps); a region's user tag (VM_FLAGS_ALIAS) is not
+// kept, so it reads 0; the object id is the region's start.
+kern_return_t r_mach_vm_region_recurse(MigCtx& c) {
+    if (!simple_request(c.req, 48)) return MIG_BAD_ARGUMENTS;
+    if (kern_return_t kr = own_task(c)) return kr;
+    uint64_t addr = u64(c.req, 8), size = 0;
+    uint32_t count = std::min(u32(c.req, 20), kSubmapV2);
+    if (count < kSubmapV0) return KERN_INVALID_ARGUMENT;
+    count = count >= kSubmapV2 ? kSubmapV2 : count >= kSubmapV1 ? kSubmapV1 : kSubmapV0;
+    VmRegion reg;
+    kern_return_t kr = unlocked(c, [&](Thread& t) {
+        kern_return_t r = vm_region(t, &addr, &size, &reg);
+        if (r == KERN_SUCCESS) vm_region_usage(t, addr, &reg);
+        return r;
+    });
+    if (kr != KERN_SUCCESS) return kr;
+    submap_info_64_t i{};
+    i.protection = reg.protection;
+    i.max_protection = VM_PROT_ALL;
+    i.inheritance = reg.shared ? VM_INHERIT_SHARE : VM_INHERIT_COPY;
+    i.offset = reg.offset;
+    i.pages_resident = reg.resident;
+    i.pages_swapped_out = reg.swapped;
+    i.pages_dirtied = reg.dirty;
+    i.ref_count = 1;
+    i.external_pager = reg.file;
+    i.share_mode = reg.shared ? SM_SHARED : reg.file && !reg.dirty ? SM_COW : reg.resident ? SM_PRIVATE : SM_EMPTY;
+    i.object_id = uint32_t(addr >> 12);
+    i.object_id_full = addr;
+    uint8_t payload[8 + 8 + 4 + 4 + sizeof i];
+    uint32_t depth = 0;
+    memcpy(payload, &addr, 8);
+    memcpy(payload + 8, &size, 8);
+    memcpy(payload + 16, &depth, 4);
+    memcpy(payload + 20, &count, 4);
+    memcpy(payload + 24, &i, count * 4);
+    c.reply = simple_reply(c, payload, 24 + count * 4);
+    return c.reply ? KERN_SUCCESS : KERN_RESOURCE_SHORTAGE;
+}
+
+}  // namespace mach::mig

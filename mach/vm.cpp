@@ -134,7 +134,7 @@ kern_return_t allocate(Thread& t, uint64_t* addr, uint64_t size, uint64_t mask, 
 struct MapLine {
     uint64_t lo, hi, offset;
     int32_t prot;
-    bool shared;
+    bool shared, file;
 };
 
 // The mappings of the process, in address order, through `fn` (false from fn stops). False if the maps file
@@ -147,11 +147,11 @@ bool each_mapping(Thread& t, Fn fn) {
     if (!f) return false;
     char line[512];
     while (fgets(line, sizeof line, f)) {
-        unsigned long lo, hi, off;
-        char perms[8];
-        if (sscanf(line, "%lx-%lx %7s %lx", &lo, &hi, perms, &off) != 4) continue;
+        unsigned long lo, hi, off, inode = 0;
+        char perms[8], dev[16];
+        if (sscanf(line, "%lx-%lx %7s %lx %15s %lu", &lo, &hi, perms, &off, dev, &inode) < 4) continue;
         MapLine m{lo, hi, off, (perms[0] == 'r' ? 1 : 0) | (perms[1] == 'w' ? 2 : 0) | (perms[2] == 'x' ? 4 : 0),
-                  perms[3] == 's'};
+                  perms[3] == 's', inode != 0};
         if (!fn(m)) break;
     }
     fclose(f);
@@ -302,11 +302,35 @@ kern_return_t vm_region(Thread& t, uint64_t* address, uint64_t* size, VmRegion* 
             info->protection = m.prot;
             info->shared = m.shared;
             info->offset = m.offset;
+            info->file = m.file;
             found = true;
             return false;
         }))
         return KERN_FAILURE;
     return found ? KERN_SUCCESS : KERN_INVALID_ADDRESS;
+}
+
+void vm_region_usage(Thread& t, uint64_t address, VmRegion* info) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/smaps", t.pid());
+    FILE* f = fopen(path, "re");
+    if (!f) return;
+    char line[512];
+    bool in = false;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi, kb;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+            if (in) break;
+            in = lo == address;
+            continue;
+        }
+        if (!in) continue;
+        if (sscanf(line, "Rss: %lu kB", &kb) == 1) info->resident = uint32_t(kb / 4);
+        else if (sscanf(line, "Private_Dirty: %lu kB", &kb) == 1) info->dirty += uint32_t(kb / 4);
+        else if (sscanf(line, "Shared_Dirty: %lu kB", &kb) == 1) info->dirty += uint32_t(kb / 4);
+        else if (sscanf(line, "Swap: %lu kB", &kb) == 1) info->swapped = uint32_t(kb / 4);
+    }
+    fclose(f);
 }
 
 }  // namespace mach

@@ -34,8 +34,13 @@ struct VmRegion {
     int32_t protection = 0;
     bool shared = false;
     uint64_t offset = 0;  // into the mapped file
+    bool file = false;    // backed by a file (Linux's inode field is not 0)
+    // Pages, from /proc/PID/smaps (vm_region_usage): in memory, dirty, swapped out.
+    uint32_t resident = 0, dirty = 0, swapped = 0;
 };
 // The region containing *address, or the next one above it (KERN_INVALID_ADDRESS if none).
 kern_return_t vm_region(Thread& t, uint64_t* address, uint64_t* size, VmRegion* info);
+// The page counts of the region starting at `address` (from smaps): what mach_vm_region_recurse reports.
+void vm_region_usage(Thread& t, uint64_t address, VmRegion* info);
 
 }  // namespace mach

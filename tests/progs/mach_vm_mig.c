@@ -253,6 +253,44 @@ int main(void) {
         CHECK(t_mig_to(&d, task, 3802, sizeof d.req, sizeof d) == 0, "vm_deallocate (3802)");
     }
 
+    /* region_recurse: page counts, share mode, no submaps. */
+    {
+        unsigned long fresh = 0;
+        vm_alloc(&fresh, 6 * PAGE, VM_FLAGS_ANYWHERE);
+        vm_dealloc(fresh, PAGE);              /* holes on both sides: a region of its own */
+        vm_dealloc(fresh + 5 * PAGE, PAGE);
+        fresh += PAGE;
+        union { __Request__vm_region_recurse_64_t req; __Reply__vm_region_recurse_64_t rep; char buf[512]; } m;
+        vm_region_submap_info_data_64_t* si = (vm_region_submap_info_data_64_t*)m.rep.info;
+        memset(&m, 0, sizeof m);
+        T_NDR(m.req.NDR);
+        m.req.address = fresh;
+        m.req.infoCnt = VM_REGION_SUBMAP_INFO_COUNT_64;
+        CHECK(t_mig_to(&m, task, 4815, sizeof m.req, sizeof m) == 0 && m.rep.infoCnt == VM_REGION_SUBMAP_INFO_COUNT_64 &&
+                  m.rep.nesting_depth == 0 && m.rep.address == fresh && m.rep.size == 4 * PAGE,
+              "mach_vm_region_recurse: the region, at depth 0 (no submaps)");
+        CHECK(si->is_submap == 0 && si->protection == (VM_PROT_READ | VM_PROT_WRITE) && si->pages_resident == 0 &&
+                  si->share_mode == SM_EMPTY,
+              "untouched: no resident pages, SM_EMPTY");
+        for (int i = 0; i < 4; i++) ((volatile unsigned char*)fresh)[i * PAGE] = 1;
+        memset(&m, 0, sizeof m);
+        T_NDR(m.req.NDR);
+        m.req.address = fresh;
+        m.req.infoCnt = VM_REGION_SUBMAP_INFO_COUNT_64;
+        CHECK(t_mig_to(&m, task, 4815, sizeof m.req, sizeof m) == 0 && si->pages_resident >= 4 &&
+                  si->pages_dirtied >= 4 && si->share_mode == SM_PRIVATE,
+              "once written: resident and dirty pages, SM_PRIVATE");
+        memset(&m, 0, sizeof m);
+        T_NDR(m.req.NDR);
+        m.req.address = fresh;
+        m.req.infoCnt = 15;
+        CHECK(t_mig_to(&m, task, 4815, sizeof m.req, sizeof m) == KERN_INVALID_ARGUMENT,
+              "a count below the first version's 16: KERN_INVALID_ARGUMENT");
+        m.req.infoCnt = 16;
+        CHECK(t_mig_to(&m, task, 3822, sizeof m.req, sizeof m) == 0 && m.rep.infoCnt == 16,
+              "vm_region_recurse_64 (3822) with the first version's count: 16 back");
+    }
+
     /* bad requests */
     unsigned long z = 0;
     CHECK(vm_alloc(&z, PAGE, 0x20000000 | VM_FLAGS_ANYWHERE) == 0, "an alias tag in the flags is allowed");
