@@ -10,71 +10,67 @@ namespace mach::mig {
     Space* space = port_space(c.port);                \
     if (!space) return KERN_INVALID_TASK
 
-kern_return_t r_mach_port_type(MigCtx& c) {
-    if (!simple_request(c.req, 36)) return MIG_BAD_ARGUMENTS;
+namespace {
+
+// The shape most mach_port routines share: a simple request of `size` bytes to a task port, a call on its
+// space, and a reply carrying `out` (nothing when Out is void): status_call for a bare status, value_call
+// for one out argument.
+template <typename Fn>
+kern_return_t status_call(MigCtx& c, uint32_t size, Fn fn) {
+    if (!simple_request(c.req, size)) return MIG_BAD_ARGUMENTS;
     NEED_SPACE();
-    uint32_t type;
-    kern_return_t kr = mp_type(space, u32(c.req, 8), &type);
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, &type, 4);
-    return KERN_SUCCESS;
+    if (kern_return_t kr = fn(space)) return kr;
+    c.reply = simple_reply(c, nullptr, 0);
+    return c.reply ? KERN_SUCCESS : KERN_RESOURCE_SHORTAGE;
+}
+
+template <typename T, typename Fn>
+kern_return_t value_call(MigCtx& c, uint32_t size, Fn fn) {
+    if (!simple_request(c.req, size)) return MIG_BAD_ARGUMENTS;
+    NEED_SPACE();
+    T out{};
+    if (kern_return_t kr = fn(space, &out)) return kr;
+    c.reply = simple_reply(c, &out, sizeof out);
+    return c.reply ? KERN_SUCCESS : KERN_RESOURCE_SHORTAGE;
+}
+
+}  // namespace
+
+kern_return_t r_mach_port_type(MigCtx& c) {
+    return value_call<uint32_t>(c, 36, [&](Space* sp, uint32_t* type) { return mp_type(sp, u32(c.req, 8), type); });
 }
 
 kern_return_t r_mach_port_allocate_name(MigCtx& c) {
-    if (!simple_request(c.req, 40)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    mach_port_name_t name = u32(c.req, 12);
-    kern_return_t kr = mp_allocate_full(space, u32(c.req, 8), true, &name);
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, nullptr, 0);
-    return KERN_SUCCESS;
+    return status_call(c, 40, [&](Space* sp) {
+        mach_port_name_t name = u32(c.req, 12);
+        return mp_allocate_full(sp, u32(c.req, 8), true, &name);
+    });
 }
 
 kern_return_t r_mach_port_allocate(MigCtx& c) {
-    if (!simple_request(c.req, 36)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    mach_port_name_t name;
-    kern_return_t kr = mp_allocate_full(space, u32(c.req, 8), false, &name);
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, &name, 4);
-    return KERN_SUCCESS;
+    return value_call<mach_port_name_t>(c, 36, [&](Space* sp, mach_port_name_t* name) {
+        return mp_allocate_full(sp, u32(c.req, 8), false, name);
+    });
 }
 
 kern_return_t r_mach_port_destroy(MigCtx& c) {
-    if (!simple_request(c.req, 36)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    kern_return_t kr = mp_destroy(space, u32(c.req, 8));
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, nullptr, 0);
-    return KERN_SUCCESS;
+    return status_call(c, 36, [&](Space* sp) { return mp_destroy(sp, u32(c.req, 8)); });
 }
 
 kern_return_t r_mach_port_deallocate(MigCtx& c) {
-    if (!simple_request(c.req, 36)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    kern_return_t kr = mp_deallocate(space, u32(c.req, 8));
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, nullptr, 0);
-    return KERN_SUCCESS;
+    return status_call(c, 36, [&](Space* sp) { return mp_deallocate(sp, u32(c.req, 8)); });
 }
 
 kern_return_t r_mach_port_get_refs(MigCtx& c) {
-    if (!simple_request(c.req, 40)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    uint32_t refs;
-    kern_return_t kr = mp_get_refs(space, u32(c.req, 8), u32(c.req, 12), &refs);
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, &refs, 4);
-    return KERN_SUCCESS;
+    return value_call<uint32_t>(c, 40, [&](Space* sp, uint32_t* refs) {
+        return mp_get_refs(sp, u32(c.req, 8), u32(c.req, 12), refs);
+    });
 }
 
 kern_return_t r_mach_port_mod_refs(MigCtx& c) {
-    if (!simple_request(c.req, 44)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    kern_return_t kr = mp_mod_refs(space, u32(c.req, 8), u32(c.req, 12), int32_t(u32(c.req, 16)));
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, nullptr, 0);
-    return KERN_SUCCESS;
+    return status_call(c, 44, [&](Space* sp) {
+        return mp_mod_refs(sp, u32(c.req, 8), u32(c.req, 12), int32_t(u32(c.req, 16)));
+    });
 }
 
 kern_return_t r_mach_port_get_attributes(MigCtx& c) {
@@ -107,40 +103,19 @@ kern_return_t r_mach_port_set_attributes(MigCtx& c) {
 }
 
 kern_return_t r_mach_port_insert_member(MigCtx& c) {
-    if (!simple_request(c.req, 40)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    kern_return_t kr = mp_insert_member(space, u32(c.req, 8), u32(c.req, 12));
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, nullptr, 0);
-    return KERN_SUCCESS;
+    return status_call(c, 40, [&](Space* sp) { return mp_insert_member(sp, u32(c.req, 8), u32(c.req, 12)); });
 }
 
 kern_return_t r_mach_port_extract_member(MigCtx& c) {
-    if (!simple_request(c.req, 40)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    kern_return_t kr = mp_extract_member(space, u32(c.req, 8), u32(c.req, 12));
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, nullptr, 0);
-    return KERN_SUCCESS;
+    return status_call(c, 40, [&](Space* sp) { return mp_extract_member(sp, u32(c.req, 8), u32(c.req, 12)); });
 }
 
 kern_return_t r_mach_port_get_context(MigCtx& c) {
-    if (!simple_request(c.req, 36)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    uint64_t ctx;
-    kern_return_t kr = mp_get_context(space, u32(c.req, 8), &ctx);
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, &ctx, 8);
-    return KERN_SUCCESS;
+    return value_call<uint64_t>(c, 36, [&](Space* sp, uint64_t* ctx) { return mp_get_context(sp, u32(c.req, 8), ctx); });
 }
 
 kern_return_t r_mach_port_set_context(MigCtx& c) {
-    if (!simple_request(c.req, 44)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    kern_return_t kr = mp_set_context(space, u32(c.req, 8), u64(c.req, 12));
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, nullptr, 0);
-    return KERN_SUCCESS;
+    return status_call(c, 44, [&](Space* sp) { return mp_set_context(sp, u32(c.req, 8), u64(c.req, 12)); });
 }
 
 // Request: the header alone (a routine with no arguments has no NDR record).
@@ -195,31 +170,15 @@ kern_return_t r_mach_port_get_set_status(MigCtx& c) {
 }
 
 kern_return_t r_mach_port_set_mscount(MigCtx& c) {
-    if (!simple_request(c.req, 40)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    kern_return_t kr = mp_set_mscount(space, u32(c.req, 8), u32(c.req, 12));
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, nullptr, 0);
-    return KERN_SUCCESS;
+    return status_call(c, 40, [&](Space* sp) { return mp_set_mscount(sp, u32(c.req, 8), u32(c.req, 12)); });
 }
 
 kern_return_t r_mach_port_get_srights(MigCtx& c) {
-    if (!simple_request(c.req, 36)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    uint32_t srights;
-    kern_return_t kr = mp_get_srights(space, u32(c.req, 8), &srights);
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, &srights, 4);
-    return KERN_SUCCESS;
+    return value_call<uint32_t>(c, 36, [&](Space* sp, uint32_t* n) { return mp_get_srights(sp, u32(c.req, 8), n); });
 }
 
 kern_return_t r_mach_port_move_member(MigCtx& c) {
-    if (!simple_request(c.req, 40)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    kern_return_t kr = mp_move_member(space, u32(c.req, 8), u32(c.req, 12));
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, nullptr, 0);
-    return KERN_SUCCESS;
+    return status_call(c, 40, [&](Space* sp) { return mp_move_member(sp, u32(c.req, 8), u32(c.req, 12)); });
 }
 
 // Request: header, body, the notify port descriptor, NDR, name, msgid, sync (60 bytes); reply: the previous
@@ -279,30 +238,17 @@ kern_return_t r_mach_port_construct(MigCtx& c) {
 }
 
 kern_return_t r_mach_port_destruct(MigCtx& c) {
-    if (!simple_request(c.req, 48)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    kern_return_t kr = mp_destruct(space, u32(c.req, 8), int32_t(u32(c.req, 12)), u64(c.req, 16));
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, nullptr, 0);
-    return KERN_SUCCESS;
+    return status_call(c, 48, [&](Space* sp) {
+        return mp_destruct(sp, u32(c.req, 8), int32_t(u32(c.req, 12)), u64(c.req, 16));
+    });
 }
 
 kern_return_t r_mach_port_guard(MigCtx& c) {
-    if (!simple_request(c.req, 48)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    kern_return_t kr = mp_guard(space, u32(c.req, 8), u64(c.req, 12), u32(c.req, 20) != 0);
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, nullptr, 0);
-    return KERN_SUCCESS;
+    return status_call(c, 48, [&](Space* sp) { return mp_guard(sp, u32(c.req, 8), u64(c.req, 12), u32(c.req, 20) != 0); });
 }
 
 kern_return_t r_mach_port_unguard(MigCtx& c) {
-    if (!simple_request(c.req, 44)) return MIG_BAD_ARGUMENTS;
-    NEED_SPACE();
-    kern_return_t kr = mp_unguard(space, u32(c.req, 8), u64(c.req, 12));
-    if (kr != KERN_SUCCESS) return kr;
-    c.reply = simple_reply(c, nullptr, 0);
-    return KERN_SUCCESS;
+    return status_call(c, 44, [&](Space* sp) { return mp_unguard(sp, u32(c.req, 8), u64(c.req, 12)); });
 }
 
 }  // namespace mach::mig
