@@ -20,7 +20,7 @@ struct Wake {
     int pid;        // the waiter's process
 };
 
-constexpr int kMaxTasks = 256;
+constexpr int kMaxTasks = 4096;  // live processes in one session
 constexpr uint32_t kSharedWaitWords = 8192;  // futex words for waiting threads (in process)
 constexpr int kAllocClasses = 31;  // 16 bytes << 0..30
 
@@ -33,6 +33,7 @@ struct KernelGlobals {
     KLock ipc_lock;
     Space kernel_space;  // the receiver of kernel object ports
     Task* tasks[kMaxTasks];
+    uint32_t sweep_cursor;  // where the next sweep for dead processes' tasks starts (task.cpp)
     Wake* wakes;         // wake-ups decided under the IPC lock, delivered at its release
     uint32_t nwakes, capwakes;
     uint64_t order;        // global send order (a port set delivers its oldest message first)

@@ -132,11 +132,16 @@ uint64_t process_start_time(int pid) {
     return p ? strtoull(p + 1, nullptr, 10) : 0;
 }
 
-// Tasks of processes that are gone (killed before they could say so, or their pid reused) go with their rights.
-// Under the IPC lock.
-void sweep_dead_tasks() {
-    for (Task*& task : kg().tasks)
+// Tasks of processes that are gone (killed before they could say so, or their pid reused) go with their rights:
+// `n` slots from where the last sweep stopped (each is a read of /proc). Exits and reaping end most tasks; this
+// is the backstop for the rest. Under the IPC lock.
+void sweep_dead_tasks(uint32_t n) {
+    KernelGlobals& g = kg();
+    for (uint32_t k = 0; k < n && k < uint32_t(kMaxTasks); k++) {
+        Task*& task = g.tasks[g.sweep_cursor];
+        g.sweep_cursor = (g.sweep_cursor + 1) % kMaxTasks;
         if (task && process_start_time(task->pid) != task->start_time) destroy_task(task);
+    }
 }
 
 // What a new task inherits (task_create's special ports): from the image it replaces (exec), else from the
@@ -239,10 +244,13 @@ Task* current_task(tracer::Thread& t) {
             fresh->host_port = port_alloc_kobject(Kotype::Host, fresh);
             inherit_special_ports(fresh, from);
             if (other) destroy_task(other);
-            sweep_dead_tasks();
+            sweep_dead_tasks(16);
             int slot = -1;
-            for (int i = 0; i < kMaxTasks && slot < 0; i++)
-                if (!kg().tasks[i]) slot = i;
+            for (int pass = 0; pass < 2 && slot < 0; pass++) {
+                for (int i = 0; i < kMaxTasks && slot < 0; i++)
+                    if (!kg().tasks[i]) slot = i;
+                if (slot < 0) sweep_dead_tasks(kMaxTasks);  // full: look at every task once
+            }
             if (!fresh->space || !fresh->self_port || !fresh->host_port || slot < 0) return nullptr;
             kg().tasks[slot] = fresh;
             result = fresh;
