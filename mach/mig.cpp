@@ -119,7 +119,7 @@ constexpr MigEntry kRoutines[] = {
     {3206, "mach_port_deallocate", r_mach_port_deallocate},
     {3207, "mach_port_get_refs", r_mach_port_get_refs},
     {3208, "mach_port_mod_refs", r_mach_port_mod_refs},
-    {3209, "mach_port_peek", nullptr},
+    {3209, "mach_port_peek", r_mach_port_peek},
     {3210, "mach_port_set_mscount", r_mach_port_set_mscount},
     {3211, "mach_port_get_set_status", r_mach_port_get_set_status},
     {3212, "mach_port_move_member", r_mach_port_move_member},

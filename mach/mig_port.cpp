@@ -252,3 +252,49 @@ kern_return_t r_mach_port_unguard(MigCtx& c) {
 }
 
 }  // namespace mach::mig
+
+namespace mach::mig {
+
+// mach_port_peek (ipc_mqueue_peek): the message with sequence number `request_seqnop` (0: the first queued) of
+// a receive right's queue, left where it is: its sequence number, size, id and the trailer a receive with
+// `trailer_type` would get (at most the audit trailer). Request: NDR, name, trailer_type, request_seqnop,
+// trailer_infopCnt (48 bytes); reply: NDR, RetCode, request_seqnop, msg_sizep, msg_idp, trailer_infopCnt and
+// the trailer, cut to its count.
+kern_return_t r_mach_port_peek(MigCtx& c) {
+    if (!simple_request(c.req, 48)) return MIG_BAD_ARGUMENTS;
+    NEED_SPACE();
+    const mach_port_name_t name = u32(c.req, 8);
+    const uint32_t trailer_type = u32(c.req, 12);
+    uint32_t seqno = u32(c.req, 16);
+    const uint32_t room = std::min(u32(c.req, 20), MAX_TRAILER_SIZE);
+    const uint32_t tsize = requested_trailer_size(trailer_type);
+    if (rcv_trailer_elements(trailer_type) > MACH_RCV_TRAILER_AUDIT || tsize > room) return KERN_INVALID_VALUE;
+    if (!port_valid(name)) return KERN_INVALID_RIGHT;
+    Port* port;
+    if (kern_return_t kr = port_translate_receive(space, name, &port)) return kr;
+    if (space->task) mk_timer_fire_due(space->task);
+    // The queued messages carry sequence numbers port->seqno, port->seqno + 1, ... in queue order.
+    if (seqno == 0) seqno = port->seqno;
+    if (seqno < port->seqno) return KERN_FAILURE;
+    Kmsg* km = port->qhead;
+    for (uint32_t i = port->seqno; km && i < seqno; i++) km = km->next;
+    if (!km) return KERN_FAILURE;
+    mach_msg_max_trailer_t tr{};
+    tr.msgh_trailer_type = MACH_MSG_TRAILER_FORMAT_0;
+    tr.msgh_trailer_size = tsize;
+    tr.msgh_seqno = seqno;
+    tr.msgh_sender = km->sender;
+    tr.msgh_audit = km->audit;
+    uint8_t payload[16 + MAX_TRAILER_SIZE];
+    const uint32_t size = kmsg_user_size(km);
+    const int32_t id = km->id;
+    memcpy(payload, &seqno, 4);
+    memcpy(payload + 4, &size, 4);
+    memcpy(payload + 8, &id, 4);
+    memcpy(payload + 12, &tsize, 4);
+    memcpy(payload + 16, &tr, tsize);
+    c.reply = simple_reply(c, payload, 16 + ((tsize + 3) & ~3u));
+    return c.reply ? KERN_SUCCESS : KERN_RESOURCE_SHORTAGE;
+}
+
+}  // namespace mach::mig

@@ -96,6 +96,7 @@ kern_return_t r_mach_port_insert_right(MigCtx& c);
 kern_return_t r_mach_port_mod_refs(MigCtx& c);
 kern_return_t r_mach_port_move_member(MigCtx& c);
 kern_return_t r_mach_port_names(MigCtx& c);
+kern_return_t r_mach_port_peek(MigCtx& c);
 kern_return_t r_mach_port_request_notification(MigCtx& c);
 kern_return_t r_mach_port_set_attributes(MigCtx& c);
 kern_return_t r_mach_port_set_context(MigCtx& c);

@@ -194,6 +194,25 @@ static int unguard(unsigned name, unsigned long g) {
     return call(&m, 3234, sizeof m.req, sizeof m);
 }
 
+static int peek(unsigned name, unsigned type, unsigned* seqno, unsigned* size, int* id, unsigned char* trailer,
+                unsigned* count) {
+    union { __Request__mach_port_peek_t req; __Reply__mach_port_peek_t rep; char buf[256]; } m;
+    SIMPLE(m, 0);
+    m.req.name = name;
+    m.req.trailer_type = type;
+    m.req.request_seqnop = *seqno;
+    m.req.trailer_infopCnt = *count;
+    int r = call(&m, 3209, sizeof m.req, sizeof m);
+    if (r) return r;
+    if (m.rep.Head.msgh_size != sizeof m.rep - 68 + ((m.rep.trailer_infopCnt + 3) & ~3u)) return -1;
+    *seqno = m.rep.request_seqnop;
+    *size = m.rep.msg_sizep;
+    *id = m.rep.msg_idp;
+    *count = m.rep.trailer_infopCnt;
+    memcpy(trailer, m.rep.trailer_infop, *count);
+    return 0;
+}
+
 static mach_port_status_t status(unsigned name) {
     mach_port_status_t s;
     unsigned count = MACH_PORT_RECEIVE_STATUS_COUNT;
@@ -347,6 +366,50 @@ int main(void) {
     CHECK(t_mach_msg(&ns, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof ns, notify, 0) == 0 &&
               ns.n.not_header.msgh_id == MACH_NOTIFY_NO_SENDERS && ns.n.not_count == 1,
           "the no-senders notification arrives, make-send count 1");
+
+    /* mach_port_peek: look at queued messages without taking them. */
+    {
+        unsigned q;
+        MACH(port_allocate, task, MACH_PORT_RIGHT_RECEIVE, &q);
+        unsigned sq = 0, sz = 0, cnt = 68;
+        int id = 0;
+        unsigned char tr[68];
+        CHECK(peek(q, 0, &sq, &sz, &id, tr, &cnt) == KERN_FAILURE, "peek at an empty queue: KERN_FAILURE");
+        for (int i = 0; i < 3; i++) {
+            struct { mach_msg_header_t h; int pad[2]; } m;
+            memset(&m, 0, sizeof m);
+            m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0);
+            m.h.msgh_size = sizeof m;
+            m.h.msgh_remote_port = q;
+            m.h.msgh_id = 11 + i;
+            t_mach_msg(&m, MACH_SEND_MSG, sizeof m, 0, 0, 0);
+        }
+        unsigned base = status(q).mps_seqno;
+        sq = 0, cnt = 68;
+        CHECK(peek(q, 0, &sq, &sz, &id, tr, &cnt) == 0 && sq == base && id == 11 && sz == 32 && cnt == 8,
+              "seqno 0: the first message (its seqno, size, id) with the minimal trailer");
+        sq = base + 2, cnt = 68;
+        CHECK(peek(q, MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT), &sq, &sz, &id, tr, &cnt) == 0 && id == 13 &&
+                  cnt == sizeof(mach_msg_audit_trailer_t) &&
+                  ((mach_msg_audit_trailer_t*)tr)->msgh_audit.val[5] == (unsigned)BSD0(getpid).val &&
+                  ((mach_msg_audit_trailer_t*)tr)->msgh_seqno == base + 2,
+              "by seqno, with the audit trailer");
+        sq = base + 3, cnt = 68;
+        CHECK(peek(q, 0, &sq, &sz, &id, tr, &cnt) == KERN_FAILURE, "past the last one: KERN_FAILURE");
+        sq = 0, cnt = 68;
+        CHECK(peek(q, MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_CTX), &sq, &sz, &id, tr, &cnt) == KERN_INVALID_VALUE,
+              "a trailer beyond the audit one: KERN_INVALID_VALUE");
+        sq = 0, cnt = 20;
+        CHECK(peek(q, MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT), &sq, &sz, &id, tr, &cnt) == KERN_INVALID_VALUE,
+              "no room for the trailer asked for: KERN_INVALID_VALUE");
+        sq = 0, cnt = 68;
+        CHECK(peek(task, 0, &sq, &sz, &id, tr, &cnt) == KERN_INVALID_RIGHT, "a send right: KERN_INVALID_RIGHT");
+        struct { mach_msg_header_t h; int pad[2]; mach_msg_trailer_t t; } r;
+        t_mach_msg(&r, MACH_RCV_MSG, 0, sizeof r, q, 0);
+        sq = 0, cnt = 68;
+        CHECK(r.h.msgh_id == 11 && peek(q, 0, &sq, &sz, &id, tr, &cnt) == 0 && id == 12 && sq == base + 1,
+              "the queue was left as it was: the first receive takes 11, then 12 is first");
+    }
 
     /* construct and destruct, guard and unguard */
     mach_port_options_t o;
