@@ -333,12 +333,10 @@ static inline int t_mach_port_get_refs(unsigned task, unsigned name, unsigned ri
             struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int ret; unsigned refs; } rep;
             char buf[256]; } m;
     memset(&m, 0, sizeof m);
-    m.req.head.remote = task;
-    m.req.head.id = 3207;
     m.req.ndr = t_ndr_record;
     m.req.name = name;
     m.req.right = right;
-    int r = t_mig_call(&m, sizeof m.req, sizeof m);
+    int r = t_mig_to(&m, task, 3207, sizeof m.req, sizeof m);
     if (r == 0 && m.rep.head.size == sizeof m.rep) *refs = m.rep.refs;
     return r;
 }
@@ -347,11 +345,9 @@ static inline int t_mach_port_type(unsigned task, unsigned name, unsigned* type)
             struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int ret; unsigned type; } rep;
             char buf[256]; } m;
     memset(&m, 0, sizeof m);
-    m.req.head.remote = task;
-    m.req.head.id = 3201;
     m.req.ndr = t_ndr_record;
     m.req.name = name;
-    int r = t_mig_call(&m, sizeof m.req, sizeof m);
+    int r = t_mig_to(&m, task, 3201, sizeof m.req, sizeof m);
     if (r == 0) *type = m.rep.type;
     return r;
 }
@@ -360,13 +356,11 @@ static inline int t_mach_port_get_attributes(unsigned task, unsigned name, int f
             struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int ret; unsigned cnt; int info[17]; } rep;
             char buf[256]; } m;
     memset(&m, 0, sizeof m);
-    m.req.head.remote = task;
-    m.req.head.id = 3217;
     m.req.ndr = t_ndr_record;
     m.req.name = name;
     m.req.flavor = flavor;
     m.req.cnt = *count;
-    int r = t_mig_call(&m, sizeof m.req, sizeof m);
+    int r = t_mig_to(&m, task, 3217, sizeof m.req, sizeof m);
     if (r == 0) {
         *count = m.rep.cnt;
         memcpy(info, m.rep.info, m.rep.cnt * 4);
@@ -377,14 +371,12 @@ static inline int t_mach_port_set_attributes(unsigned task, unsigned name, int f
     union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; unsigned name; int flavor; unsigned cnt; int info[17]; } req;
             char buf[256]; } m;
     memset(&m, 0, sizeof m);
-    m.req.head.remote = task;
-    m.req.head.id = 3218;
     m.req.ndr = t_ndr_record;
     m.req.name = name;
     m.req.flavor = flavor;
     m.req.cnt = count;
     memcpy(m.req.info, info, count * 4);
-    return t_mig_call(&m, 44 + 4 * count, sizeof m);
+    return t_mig_to(&m, task, 3218, 44 + 4 * count, sizeof m);
 }
 static inline int t_semaphore_create(unsigned task, unsigned* sem, int policy, int value) {
     union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int policy, value; } req;
@@ -392,12 +384,10 @@ static inline int t_semaphore_create(unsigned task, unsigned* sem, int policy, i
                                                          unsigned short pad2; unsigned char disposition, type; } rep;
             char buf[256]; } m;
     memset(&m, 0, sizeof m);
-    m.req.head.remote = task;
-    m.req.head.id = 3418;
     m.req.ndr = t_ndr_record;
     m.req.policy = policy;
     m.req.value = value;
-    int r = t_mig_call(&m, sizeof m.req, sizeof m);
+    int r = t_mig_to(&m, task, 3418, sizeof m.req, sizeof m);
     if (r == 0) *sem = m.rep.name;
     return r;
 }
@@ -407,25 +397,21 @@ static inline int t_semaphore_destroy(unsigned task, unsigned sem) {
             char buf[256]; } m;
     memset(&m, 0, sizeof m);
     m.req.head.bits = 0x80000000u;
-    m.req.head.remote = task;
-    m.req.head.id = 3419;
     m.req.count = 1;
     m.req.name = sem;
     m.req.disposition = 17; /* semaphore_consume_ref_t: MACH_MSG_TYPE_MOVE_SEND */
     m.req.type = 0;
-    return t_mig_call(&m, sizeof m.req, sizeof m);
+    return t_mig_to(&m, task, 3419, sizeof m.req, sizeof m);
 }
 static inline int t_task_info(unsigned task, unsigned flavor, int* info, unsigned* count) {
     union { struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; unsigned flavor, cnt; } req;
             struct __attribute__((packed, aligned(4))) { struct t_msg_header head; struct t_ndr ndr; int ret; unsigned cnt; int info[64]; } rep;
             char buf[512]; } m;
     memset(&m, 0, sizeof m);
-    m.req.head.remote = task;
-    m.req.head.id = 3405;
     m.req.ndr = t_ndr_record;
     m.req.flavor = flavor;
     m.req.cnt = *count;
-    int r = t_mig_call(&m, sizeof m.req, sizeof m);
+    int r = t_mig_to(&m, task, 3405, sizeof m.req, sizeof m);
     if (r == 0) {
         *count = m.rep.cnt;
         memcpy(info, m.rep.info, m.rep.cnt * 4);
