@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "base/host.hpp"
+
 namespace loader {
 
 inline constexpr uint64_t kCommpageBase = 0x00007fffffe00000ULL;
@@ -12,21 +14,10 @@ inline constexpr uint64_t kCommpageBase = 0x00007fffffe00000ULL;
 // thread stopped outside a system call (the `int $0x82` gate).
 inline constexpr uint64_t kCommpageSyscallGadget = kCommpageBase + 0x2000 - 4;
 
-// Facts about the host that the commpage and sysctl both report.
-struct HostFacts {
-    uint32_t ncpus = 1;
-    uint64_t memsize = 0;
-    uint64_t cpu_capabilities = 0;
-    uint64_t tsc_hz = 0;
-    int32_t cpu_subtype = 4;  // CPU_SUBTYPE_X86_64_H (8) on a CPU with Haswell's feature set, else X86_ARCH1 (4)
-    std::string brand;  // CPUID brand string
-};
-const HostFacts& host_facts();
-
 // Maps and fills the commpage. Returns an empty string or an error message.
 std::string map_commpage();
 
 // Fills a 4 KiB buffer with the commpage contents (used by map_commpage and by the unit tests).
-void fill_commpage(uint8_t* page, const HostFacts& facts, uint64_t tsc_now, uint64_t ns_now);
+void fill_commpage(uint8_t* page, const base::HostFacts& facts, uint64_t tsc_now, uint64_t ns_now);
 
 }  // namespace loader

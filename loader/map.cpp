@@ -1,4 +1,5 @@
 #include "map.hpp"
+#include "base/page.hpp"
 
 #include <cstring>
 #include <fcntl.h>
@@ -11,9 +12,8 @@
 namespace loader {
 namespace {
 
-constexpr uint64_t kPage = 4096;
-uint64_t page_down(uint64_t v) { return v & ~(kPage - 1); }
-uint64_t page_up(uint64_t v) { return (v + kPage - 1) & ~(kPage - 1); }
+uint64_t page_down(uint64_t v) { return v & ~(base::kPageSize - 1); }
+uint64_t page_up(uint64_t v) { return (v + base::kPageSize - 1) & ~(base::kPageSize - 1); }
 
 int prot_of(uint32_t vmprot) {
     int p = 0;
@@ -47,7 +47,7 @@ std::string map_image(const macho::Image& img, int fd, Mapped& out) {
     if (hi <= lo) return "the image has no segment to map";
     // XNU slides PIE executables by a random page multiple; 16 bits of pages (256 MiB) keep the image in the
     // low part of the address space, where Mach-O programs expect it.
-    uint64_t slide = img.pie() ? (random_u64() & 0xffff) * kPage : 0;
+    uint64_t slide = img.pie() ? (random_u64() & 0xffff) * base::kPageSize : 0;
     uint64_t base = page_down(lo) + slide, len = page_up(hi) - page_down(lo);
 
     // Reserve the whole range first, so segments land together or not at all.
@@ -69,15 +69,15 @@ std::string map_image(const macho::Image& img, int fd, Mapped& out) {
             continue;
         }
         uint64_t start = seg.vmaddr + slide;
-        if (start % kPage) return fmt::format("segment {} is not page-aligned ({:#x})", seg.name, seg.vmaddr);
+        if (start % base::kPageSize) return fmt::format("segment {} is not page-aligned ({:#x})", seg.name, seg.vmaddr);
         uint64_t mlen = page_up(seg.vmsize);
         void* m = mmap(reinterpret_cast<void*>(start), mlen, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
         if (m == MAP_FAILED) return fmt::format("cannot map segment {}: {}", seg.name, strerror(errno));
         uint64_t fileoff = img.slice_offset + seg.fileoff;
-        bool aligned = fileoff % kPage == 0;
+        bool aligned = fileoff % base::kPageSize == 0;
         uint64_t whole = page_down(seg.filesize);
-        if (aligned && whole >= 16 * kPage) {
+        if (aligned && whole >= 16 * base::kPageSize) {
             // Large segments are mapped from the file (shared page cache, lazy reads); the partial last page is read.
             void* f = mmap(m, whole, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, off_t(fileoff));
             if (f == MAP_FAILED) return fmt::format("cannot map segment {} from the file: {}", seg.name, strerror(errno));
@@ -117,8 +117,8 @@ std::string allocate_stack(uint64_t stack_size, uint64_t& top) {
     // macOS puts the main stack below 0x7ff7bff00000 (xnu USRSTACK64) with a random offset; do the same when
     // the range is free, else let Linux choose.
     constexpr uint64_t kUsrStack64 = 0x00007ff7bff00000ULL;
-    uint64_t top_hint = kUsrStack64 - (random_u64() & 0x3fff) * kPage;
-    uint64_t guard = kPage;
+    uint64_t top_hint = kUsrStack64 - (random_u64() & 0x3fff) * base::kPageSize;
+    uint64_t guard = base::kPageSize;
     void* m = mmap(reinterpret_cast<void*>(top_hint - stack_size - guard), stack_size + guard, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED)

@@ -4,13 +4,20 @@
 #include "mach/kobject.hpp"
 #include "mach/mach_port.hpp"
 #include "mach/msg.hpp"
-#include "syscalls/common.hpp"
+#include "base/abi/translate.hpp"
+#include "base/abi/xnu.hpp"
+#include "base/diag.hpp"
+#include "base/process_state.hpp"
+#include "base/runtime.hpp"
+#include "mach_traps.gen.hpp"
 
 namespace mach {
 
-using tracer::Thread;
-using tracer::TraceeAddr;
-using xnu_sys::SysResult;
+using base::report_unimplemented;
+using base::SysClass;
+using base::Thread;
+using base::TraceeAddr;
+using base::SysResult;
 
 // A Mach trap's result: kern_return_t in rax, sign-extended as mach_call_munger64 stores it.
 inline SysResult kr_result(kern_return_t kr) { return SysResult::ok(uint64_t(int64_t(kr))); }

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "ipc.hpp"
-#include "tracer/thread.hpp"
+#include "base/thread.hpp"
 
 namespace mach {
 

@@ -14,13 +14,13 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "tracer/raw_syscall.hpp"
-#include "tracer/runtime.hpp"
+#include "base/raw_syscall.hpp"
+#include "base/runtime.hpp"
 
 namespace mach {
 namespace {
 
-using tracer::raw_syscall;
+using base::raw_syscall;
 
 constexpr uint64_t sigbit(int s) { return 1ULL << (s - 1); }
 // Synchronous signals stay deliverable: macrun turns faults in its copies into EFAULT (SIGSEGV, SIGBUS), and
@@ -29,8 +29,6 @@ constexpr uint64_t kBlockMask = ~(sigbit(SIGSEGV) | sigbit(SIGBUS) | sigbit(SIGI
                                   sigbit(SIGTRAP) | sigbit(SIGSYS));
 
 }  // namespace
-
-bool inproc_backend() { return tracer::g_runtime.backend[0] != 'p'; }
 
 void KLock::lock(int who) {
     const uint32_t me = uint32_t(who);
@@ -109,7 +107,9 @@ void KLockGuard::release() {
 }
 
 void KLockGuard::reacquire() {
-    if (inproc_backend() && !tid_) {
+    // A hold with no thread id to defer signals to: where handlers run in the program's process, its signals
+    // are blocked for the hold instead (a supervisor's own thread has none to keep out).
+    if (base::g_runtime.caps.handlers_in_program && !tid_) {
         uint64_t block = kBlockMask;
         raw_syscall(SYS_rt_sigprocmask, SIG_BLOCK, reinterpret_cast<long>(&block), reinterpret_cast<long>(&saved_mask_), 8);
         masked_ = true;
@@ -169,9 +169,9 @@ int open_session(const char* name, bool* fresh) {
 }
 
 KernelGlobals* map_region() {
-    int fd = tracer::g_runtime.mach_fd;
+    int fd = base::g_runtime.mach_fd;
     bool fresh = fd < 0;
-    if (fresh && tracer::g_runtime.session[0]) fd = open_session(tracer::g_runtime.session, &fresh);
+    if (fresh && base::g_runtime.session[0]) fd = open_session(base::g_runtime.session, &fresh);
     long r = -ENOMEM;
     if (fresh) {
         if (fd < 0) fd = int(raw_syscall(SYS_memfd_create, reinterpret_cast<long>("macrun-mach"), MFD_CLOEXEC));
@@ -217,7 +217,7 @@ KernelGlobals* map_region() {
         if (magic->load(std::memory_order_acquire) != kRegionMagic)
             region_fail("the session's region holds no Mach kernel", -22);
     }
-    tracer::g_runtime.mach_fd = fd;
+    base::g_runtime.mach_fd = fd;
     return g;
 }
 
@@ -295,7 +295,7 @@ KernelGlobals& kg() {
     return __builtin_expect(g != nullptr, 1) ? *g : *attach_slow();
 }
 
-int kernel_region_fd() { return g_kg.load(std::memory_order_acquire) ? tracer::g_runtime.mach_fd : -1; }
+int kernel_region_fd() { return g_kg.load(std::memory_order_acquire) ? base::g_runtime.mach_fd : -1; }
 
 KLock& ipc_lock() { return kg().ipc_lock; }
 Space* kernel_space() { return &kg().kernel_space; }

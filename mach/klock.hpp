@@ -16,9 +16,6 @@
 
 namespace mach {
 
-// True in the in-process backend (and in unit tests), false in the ptrace supervisor.
-bool inproc_backend();
-
 class KLock {
   public:
     // `who` (nonzero) becomes the lock word while it is held: the holder's thread id, or 1 when unknown.

@@ -15,8 +15,8 @@
 #include <sys/syscall.h>
 
 #include "mig_server.hpp"
-#include "syscalls/trace.hpp"
-#include "tracer/raw_syscall.hpp"
+#include "base/diag.hpp"
+#include "base/raw_syscall.hpp"
 
 namespace mach {
 namespace mig {
@@ -225,7 +225,7 @@ void report_bad_id(int32_t id, const char* routine) {
     char text[200];
     snprintf(text, sizeof text, "MIG message id %d (%s subsystem%s%s) to a kernel port is not served: replying MIG_BAD_ID",
              id, subsystem_of(id) ? subsystem_of(id)->name : "unknown", routine ? ", routine " : "", routine ? routine : "");
-    xnu_sys::trace_note(text);
+    base::trace_note(text);
 }
 
 }  // namespace

@@ -6,9 +6,10 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "loader/commpage.hpp"
+#include "base/host.hpp"
 #include "mig_server.hpp"
-#include "syscalls/release.hpp"
+#include "base/release.hpp"
+#include "base/page.hpp"
 
 namespace mach::mig {
 
@@ -17,7 +18,7 @@ namespace {
 constexpr uint32_t HOST_INFO_MAX = 68;     // integers a host_info reply holds (mach_host.h __Reply__host_info_t)
 constexpr uint32_t HOST_INFO64_MAX = 256;  // and a host_statistics64 reply
 constexpr int32_t CPU_TYPE_X86 = 7;        // host_info reports the family; libc ORs in CPU_ARCH_ABI64 itself
-constexpr uint64_t kPageSize = 4096;
+using base::kPageSize;
 
 Port* port_host(Port* port) { return port->kotype == Kotype::Host ? port : nullptr; }
 
@@ -92,7 +93,7 @@ kern_return_t host_statistics(int flavor, uint32_t* out, uint32_t* count) {
             if (!read_proc(0, "loadavg", buf, sizeof buf) || sscanf(buf, "%lf %lf %lf", &l[0], &l[1], &l[2]) != 3)
                 return KERN_FAILURE;
             // The mach factor is the CPUs' spare capacity: CPUs less the load, never below 0 (LOAD_SCALE 1000).
-            double ncpus = loader::host_facts().ncpus;
+            double ncpus = base::host_facts().ncpus;
             host_load_info_t i;
             for (int k = 0; k < 3; k++) {
                 i.avenrun[k] = int32_t(l[k] * 1000);
@@ -128,7 +129,7 @@ kern_return_t host_statistics(int flavor, uint32_t* out, uint32_t* count) {
 }
 
 kern_return_t host_info(int flavor, uint32_t* out, uint32_t* count) {
-    const loader::HostFacts& h = loader::host_facts();
+    const base::HostFacts& h = base::host_facts();
     switch (flavor) {
         case HOST_BASIC_INFO: {
             if (*count < HOST_BASIC_INFO_OLD_COUNT) return KERN_FAILURE;
@@ -154,7 +155,7 @@ kern_return_t host_info(int flavor, uint32_t* out, uint32_t* count) {
         case HOST_RESOURCE_SIZES:
         case HOST_PRIORITY_INFO:
         case HOST_PREFERRED_USER_ARCH:
-            xnu_sys::report_unimplemented(xnu_sys::SysClass::Mach, 200, "host_info flavor (resource sizes, priority, preferred arch)");
+            base::report_unimplemented(base::SysClass::Mach, 200, "host_info flavor (resource sizes, priority, preferred arch)");
             return KERN_INVALID_ARGUMENT;
         default: return KERN_INVALID_ARGUMENT;
     }
@@ -209,9 +210,9 @@ kern_return_t r_host_kernel_version(MigCtx& c) {
     if (!simple_request(c.req, 24)) return MIG_BAD_ARGUMENTS;
     if (!port_host(c.port)) return KERN_INVALID_ARGUMENT;
     uint8_t payload[8 + 512] = {};
-    uint32_t n = uint32_t(std::min<size_t>(strlen(xnu_sys::kKernVersion) + 1, 512));
+    uint32_t n = uint32_t(std::min<size_t>(strlen(base::kKernVersion) + 1, 512));
     memcpy(payload + 4, &n, 4);
-    memcpy(payload + 8, xnu_sys::kKernVersion, n - 1);
+    memcpy(payload + 8, base::kKernVersion, n - 1);
     c.reply = simple_reply(c, payload, 8 + ((n + 3) & ~3u));
     return c.reply ? KERN_SUCCESS : KERN_RESOURCE_SHORTAGE;
 }
@@ -228,7 +229,7 @@ kern_return_t r_host_page_size(MigCtx& c) {
 kern_return_t r_host_processor_info(MigCtx& c) {
     if (!simple_request(c.req, 36)) return MIG_BAD_ARGUMENTS;
     if (!port_host(c.port)) return KERN_INVALID_ARGUMENT;
-    uint32_t ncpus = loader::host_facts().ncpus;
+    uint32_t ncpus = base::host_facts().ncpus;
     int flavor = int32_t(u32(c.req, 8));
     uint32_t per;
     switch (flavor) {
@@ -242,7 +243,7 @@ kern_return_t r_host_processor_info(MigCtx& c) {
     for (uint32_t i = 0; i < ncpus; i++) {
         uint32_t* rec = info + i * per;
         if (flavor == PROCESSOR_BASIC_INFO) {
-            processor_basic_info_t b{CPU_TYPE_X86, loader::host_facts().cpu_subtype, 1, int32_t(i), i == 0};
+            processor_basic_info_t b{CPU_TYPE_X86, base::host_facts().cpu_subtype, 1, int32_t(i), i == 0};
             memcpy(rec, &b, sizeof b);
         } else {
             char line[16];

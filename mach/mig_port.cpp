@@ -191,7 +191,7 @@ kern_return_t r_mach_port_request_notification(MigCtx& c) {
     NEED_SPACE();
     int32_t msgid = int32_t(u32(c.req, 12));
     if (msgid == 0102 /* MACH_NOTIFY_SEND_POSSIBLE */)
-        xnu_sys::report_unimplemented(xnu_sys::SysClass::Mach, 3213, "mach_port_request_notification(MACH_NOTIFY_SEND_POSSIBLE)");
+        base::report_unimplemented(base::SysClass::Mach, 3213, "mach_port_request_notification(MACH_NOTIFY_SEND_POSSIBLE)");
     Port* prev = nullptr;
     kern_return_t kr = mp_request_notification(space, u32(c.req, 8), msgid, u32(c.req, 16), d.port, &prev);
     if (kr != KERN_SUCCESS) return kr;  // the notify right is destroyed with the request

@@ -7,14 +7,14 @@
 #include <sys/syscall.h>
 
 #include "mig_server.hpp"
-#include "syscalls/trace.hpp"
-#include "tracer/raw_syscall.hpp"
+#include "base/diag.hpp"
+#include "base/raw_syscall.hpp"
 
 namespace mach::mig {
 
 // ---- task_info ----
 
-using tracer::raw_syscall;
+using base::raw_syscall;
 
 bool read_proc(int pid, const char* what, char* buf, size_t cap) {
     char path[64];
@@ -163,7 +163,7 @@ kern_return_t task_info(Task* task, uint32_t flavor, uint32_t* out, uint32_t* co
             return KERN_SUCCESS;
         case TASK_DYLD_INFO:
             // The address of the dyld_all_image_infos comes with macrun's own dyld; no made-up zeros.
-            xnu_sys::report_unimplemented(xnu_sys::SysClass::Mach, 3405, "task_info flavor TASK_DYLD_INFO");
+            base::report_unimplemented(base::SysClass::Mach, 3405, "task_info flavor TASK_DYLD_INFO");
             return KERN_INVALID_ARGUMENT;
         default: return KERN_INVALID_ARGUMENT;
     }
@@ -320,7 +320,7 @@ kern_return_t r_task_get_special_port(MigCtx& c) {
         case TASK_INSPECT_PORT:
         case TASK_READ_PORT:
             // The name, inspect and read flavors of the task port are separate kernel objects in XNU.
-            xnu_sys::report_unimplemented(xnu_sys::SysClass::Mach, 3409,
+            base::report_unimplemented(base::SysClass::Mach, 3409,
                                           "task_get_special_port(TASK_NAME_PORT/INSPECT/READ)");
             return KERN_INVALID_ARGUMENT;
         default:
@@ -394,14 +394,14 @@ kern_return_t r_thread_info(MigCtx& c) {
         }
         case THREAD_IDENTIFIER_INFO: {
             if (count < sizeof(thread_identifier_info_t) / 4) return KERN_INVALID_ARGUMENT;
-            uint32_t dq = xnu_sys::process_state().dispatch_queue_offset;
+            uint32_t dq = base::process_state().dispatch_queue_offset;
             thread_identifier_info_t i{uint64_t(th->tid), th->tsd_base, th->tsd_base && dq ? th->tsd_base + dq : 0};
             count = sizeof i / 4;
             memcpy(payload + 4, &i, sizeof i);
             break;
         }
         case THREAD_EXTENDED_INFO:
-            xnu_sys::report_unimplemented(xnu_sys::SysClass::Mach, 3612, "thread_info flavor THREAD_EXTENDED_INFO");
+            base::report_unimplemented(base::SysClass::Mach, 3612, "thread_info flavor THREAD_EXTENDED_INFO");
             return KERN_INVALID_ARGUMENT;
         default: return KERN_INVALID_ARGUMENT;
     }
@@ -516,7 +516,7 @@ kern_return_t set_request(MigCtx& c, SetArgs* a) {
         // What a handler would receive is not sent yet: faults still become signals directly. Said once.
         static std::atomic<bool> said{false};
         if (!said.exchange(true))
-            xnu_sys::trace_note("exception ports are kept and read back, but no exception message is sent to them "
+            base::trace_note("exception ports are kept and read back, but no exception message is sent to them "
                                 "yet: faults arrive as signals");
     }
     d.port = nullptr;

@@ -37,7 +37,7 @@ kern_return_t own_task(MigCtx& c) {
     Task* target = port_task(c.port);
     if (!target) return KERN_INVALID_ARGUMENT;
     if (target != c.task) {
-        xnu_sys::report_unimplemented(xnu_sys::SysClass::Mach, 4800, "mach_vm routines on another task");
+        base::report_unimplemented(base::SysClass::Mach, 4800, "mach_vm routines on another task");
         return KERN_INVALID_ARGUMENT;
     }
     return KERN_SUCCESS;
@@ -149,7 +149,7 @@ kern_return_t r_mach_vm_map(MigCtx& c) {
     if (d.type != MACH_MSG_PORT_DESCRIPTOR) return MIG_TYPE_ERROR;
     if (kern_return_t kr = own_task(c)) return kr;
     if (ip_valid(d.port)) {
-        xnu_sys::report_unimplemented(xnu_sys::SysClass::Mach, 4811, "mach_vm_map of a memory object");
+        base::report_unimplemented(base::SysClass::Mach, 4811, "mach_vm_map of a memory object");
         return KERN_INVALID_ARGUMENT;
     }
     uint64_t addr = u64(c.req, 8), size = u64(c.req, 16), mask = u64(c.req, 24);
@@ -173,7 +173,7 @@ kern_return_t r_mach_vm_region(MigCtx& c) {
                                                       : 0;
     if (!need) {
         if (flavor >= 11 && flavor <= 13)  // top, extended, and the older extended info
-            xnu_sys::report_unimplemented(xnu_sys::SysClass::Mach, 4816, "mach_vm_region flavor (top/extended info)");
+            base::report_unimplemented(base::SysClass::Mach, 4816, "mach_vm_region flavor (top/extended info)");
         return KERN_INVALID_ARGUMENT;
     }
     if (count < need) return KERN_INVALID_ARGUMENT;

@@ -10,6 +10,8 @@
 // the difference from a timer thread cannot be observed (only the holder of the receive right sees the queue).
 #include <ctime>
 
+#include <cstring>
+
 #include "common_mach.hpp"
 #include "ipc_mqueue.hpp"
 

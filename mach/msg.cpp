@@ -12,13 +12,13 @@
 #include <sys/mman.h>
 
 #include "kobject.hpp"
+#include "base/page.hpp"
 
 namespace mach {
 namespace {
 
-constexpr uint64_t kPage = 4096;
-uint64_t trunc_page(uint64_t a) { return a & ~(kPage - 1); }
-uint64_t round_page(uint64_t a) { return (a + kPage - 1) & ~(kPage - 1); }
+uint64_t trunc_page(uint64_t a) { return a & ~(base::kPageSize - 1); }
+uint64_t round_page(uint64_t a) { return (a + base::kPageSize - 1) & ~(base::kPageSize - 1); }
 
 struct Range {
     uint64_t addr, len;
@@ -41,7 +41,7 @@ struct Deallocs {
         }
         r[n++] = Range{trunc_page(addr), round_page(addr + size) - trunc_page(addr)};
     }
-    void run(tracer::Thread& t) {
+    void run(base::Thread& t) {
         for (uint32_t i = 0; i < n; i++) t.sys(SYS_munmap, {r[i].addr, r[i].len});
         kfree(r);
         r = nullptr;
@@ -62,7 +62,7 @@ bool desc_type_valid(uint32_t type, uint64_t options) {
 
 // ---- step 1: capture (ipc_kmsg_get_and_inflate_from_user, ipc_validate_kmsg_schema_from_user) ----
 
-mach_msg_return_t get_from_user(tracer::Thread& t, const SendArgs& a, uint64_t options, Kmsg** out) {
+mach_msg_return_t get_from_user(base::Thread& t, const SendArgs& a, uint64_t options, Kmsg** out) {
     const bool complex = a.header.msgh_bits & MACH_MSGH_BITS_COMPLEX;
     const uint32_t upos = complex ? sizeof(mach_msg_base_t) : sizeof(mach_msg_header_t);
     const uint32_t avail = a.msg_size - upos;
@@ -75,7 +75,7 @@ mach_msg_return_t get_from_user(tracer::Thread& t, const SendArgs& a, uint64_t o
         uint32_t copy = uint32_t(std::min<uint64_t>(uint64_t(dsc_count) * 16, avail));
         raw = static_cast<uint8_t*>(kalloc(copy));
         if (!raw) return MACH_SEND_NO_BUFFER;
-        if (t.read(tracer::TraceeAddr(a.msg_addr + upos), raw, copy) != 0) {
+        if (t.read(base::TraceeAddr(a.msg_addr + upos), raw, copy) != 0) {
             kfree(raw);
             return MACH_SEND_INVALID_DATA;
         }
@@ -174,13 +174,13 @@ mach_msg_return_t get_from_user(tracer::Thread& t, const SendArgs& a, uint64_t o
     }
     kfree(raw);
     if (mr == MACH_MSG_SUCCESS && body_size &&
-        t.read(tracer::TraceeAddr(a.msg_addr + upos + dsc_usize), km->body, body_size) != 0)
+        t.read(base::TraceeAddr(a.msg_addr + upos + dsc_usize), km->body, body_size) != 0)
         mr = MACH_SEND_INVALID_DATA;
     if (mr == MACH_MSG_SUCCESS && a.aux_size) {
         mach_msg_aux_header_t ah{a.aux_size, 0};
         memcpy(km->aux, &ah, sizeof ah);
         if (a.aux_size > sizeof ah &&
-            t.read(tracer::TraceeAddr(a.aux_addr + sizeof ah), km->aux + sizeof ah, a.aux_size - sizeof ah) != 0)
+            t.read(base::TraceeAddr(a.aux_addr + sizeof ah), km->aux + sizeof ah, a.aux_size - sizeof ah) != 0)
             mr = MACH_SEND_INVALID_DATA;
     }
     if (mr == MACH_MSG_SUCCESS && port_count > IPC_KMSG_MAX_OOL_PORT_COUNT) mr = MACH_SEND_TOO_LARGE;
@@ -192,13 +192,13 @@ mach_msg_return_t get_from_user(tracer::Thread& t, const SendArgs& a, uint64_t o
         if ((d.type == MACH_MSG_OOL_DESCRIPTOR || d.type == MACH_MSG_OOL_VOLATILE_DESCRIPTOR) && d.count) {
             d.data = static_cast<uint8_t*>(kalloc(d.count));
             if (!d.data) d.preread_error = MACH_MSG_VM_KERNEL;
-            else if (t.read(tracer::TraceeAddr(d.uaddr), d.data, d.count) != 0) d.preread_error = MACH_SEND_INVALID_MEMORY;
+            else if (t.read(base::TraceeAddr(d.uaddr), d.data, d.count) != 0) d.preread_error = MACH_SEND_INVALID_MEMORY;
             if (d.preread_error) kfree(d.data), d.data = nullptr;
         } else if (d.type == MACH_MSG_OOL_PORTS_DESCRIPTOR && d.count) {
             d.ports = static_cast<Port**>(kalloc(sizeof(Port*) * d.count));
             auto* names = static_cast<mach_port_name_t*>(kalloc(sizeof(mach_port_name_t) * d.count));
             if (!d.ports || !names) d.preread_error = MACH_MSG_VM_KERNEL;
-            else if (t.read(tracer::TraceeAddr(d.uaddr), names, sizeof(mach_port_name_t) * d.count) != 0)
+            else if (t.read(base::TraceeAddr(d.uaddr), names, sizeof(mach_port_name_t) * d.count) != 0)
                 d.preread_error = MACH_SEND_INVALID_MEMORY;
             if (!d.preread_error)
                 for (uint32_t j = 0; j < d.count; j++) d.ports[j] = reinterpret_cast<Port*>(uintptr_t(names[j]));
@@ -555,7 +555,7 @@ mach_msg_return_t copyout_descriptor_rights(Space* space, Kmsg* km, uint64_t opt
 
 // Maps out-of-line memory and port-name arrays into the receiver (ipc_kmsg_copyout_ool_descriptor,
 // ipc_kmsg_copyout_ool_ports_descriptor). No lock held.
-mach_msg_return_t copyout_memory(tracer::Thread& t, Kmsg* km) {
+mach_msg_return_t copyout_memory(base::Thread& t, Kmsg* km) {
     mach_msg_return_t mr = MACH_MSG_SUCCESS;
     for (uint32_t i = 0; i < km->descs_in; i++) {
         KDesc& d = km->descs[i];
@@ -572,7 +572,7 @@ mach_msg_return_t copyout_memory(tracer::Thread& t, Kmsg* km) {
             // Large copies move as VM entries and keep their offset in the page; small ones (and physical
             // copies staged in the kernel) land page-aligned.
             if (d.count > MSG_OOL_SIZE_SMALL && !(d.copy == MACH_MSG_PHYSICAL_COPY && !d.deallocate))
-                off = d.uaddr & (kPage - 1);
+                off = d.uaddr & (base::kPageSize - 1);
         } else if (d.type == MACH_MSG_OOL_PORTS_DESCRIPTOR) {
             if (!d.ports || !d.count) {
                 d.uaddr = 0;
@@ -584,7 +584,7 @@ mach_msg_return_t copyout_memory(tracer::Thread& t, Kmsg* km) {
             continue;
         }
         int64_t addr = t.sys(SYS_mmap, {0, round_page(off + len), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0});
-        if ((addr < 0 && addr > -4096) || t.write(tracer::TraceeAddr(uint64_t(addr) + off), src, len) != 0) {
+        if ((addr < 0 && addr > -4096) || t.write(base::TraceeAddr(uint64_t(addr) + off), src, len) != 0) {
             mr |= MACH_MSG_VM_SPACE;
             d.uaddr = 0;
             if (d.type != MACH_MSG_OOL_PORTS_DESCRIPTOR) d.count = 0;
@@ -606,7 +606,7 @@ struct PutInfo {
 };
 
 // ipc_kmsg_put_to_user: writes the message (and its trailer) to the receive buffer; frees the message.
-mach_msg_return_t put_to_user(tracer::Thread& t, Kmsg* km, const RecvArgs& rb, const PutInfo& pi, mach_msg_return_t mr) {
+mach_msg_return_t put_to_user(base::Thread& t, Kmsg* km, const RecvArgs& rb, const PutInfo& pi, mach_msg_return_t mr) {
     uint32_t size = pi.bare ? uint32_t(sizeof(mach_msg_header_t)) : kmsg_user_size(km);
     uint32_t tsize = pi.pseudo ? 0 : requested_trailer_size(pi.option);
     auto* buf = static_cast<uint8_t*>(kalloc(size + tsize));
@@ -667,7 +667,7 @@ mach_msg_return_t put_to_user(tracer::Thread& t, Kmsg* km, const RecvArgs& rb, c
             mr = MACH_RCV_INVALID_DATA;
         } else {
             uint32_t usize = std::min(size + tsize, rb.msg_size);  // avoid smashing a mis-sized buffer
-            if (t.write(tracer::TraceeAddr(rb.msg_addr), buf, usize) != 0) mr = MACH_RCV_INVALID_DATA;
+            if (t.write(base::TraceeAddr(rb.msg_addr), buf, usize) != 0) mr = MACH_RCV_INVALID_DATA;
         }
         kfree(buf);
     }
@@ -676,7 +676,7 @@ mach_msg_return_t put_to_user(tracer::Thread& t, Kmsg* km, const RecvArgs& rb, c
         mach_msg_aux_header_t eof{0, 0};
         const void* aux = km->aux_size ? static_cast<const void*>(km->aux) : &eof;
         uint32_t aux_size = km->aux_size ? km->aux_size : uint32_t(sizeof eof);
-        if (aux_size <= rb.aux_size && t.write(tracer::TraceeAddr(rb.aux_addr), aux, aux_size) != 0)
+        if (aux_size <= rb.aux_size && t.write(base::TraceeAddr(rb.aux_addr), aux, aux_size) != 0)
             mr = MACH_RCV_INVALID_DATA;
     }
     for (uint32_t i = 0; i < km->descs_in; i++) {
@@ -722,7 +722,7 @@ void copyout_dest_to_user(Space* space, Kmsg* km) {
 
 }  // namespace
 
-mach_msg_return_t msg_send(tracer::Thread& t, Task* task, const SendArgs& a, uint64_t options, uint32_t timeout_ms) {
+mach_msg_return_t msg_send(base::Thread& t, Task* task, const SendArgs& a, uint64_t options, uint32_t timeout_ms) {
     // mach_msg_trap_send: sizes and the descriptor count first.
     if (a.msg_size < sizeof(mach_msg_header_t) || (a.msg_size & 3)) return MACH_SEND_MSG_TOO_SMALL;
     if (a.msg_size > IPC_KMSG_MAX_BODY_SPACE) return MACH_SEND_TOO_LARGE;
@@ -801,7 +801,7 @@ mach_msg_return_t msg_send(tracer::Thread& t, Task* task, const SendArgs& a, uin
     return mr | pmr;
 }
 
-mach_msg_return_t msg_receive(tracer::Thread& t, Task* task, const RecvArgs& a, uint64_t options, uint32_t timeout_ms) {
+mach_msg_return_t msg_receive(base::Thread& t, Task* task, const RecvArgs& a, uint64_t options, uint32_t timeout_ms) {
     IpcLock lock(t);
     ReceiveResult r = mqueue_receive(lock, task, t.tid(), a.name, options, a.msg_size, timeout_ms);
     if (r.state == MACH_RCV_INVALID_NAME) {
@@ -815,10 +815,10 @@ mach_msg_return_t msg_receive(tracer::Thread& t, Task* task, const RecvArgs& a, 
             // goes in msgh_size, and with MACH_RCV_LARGE_IDENTITY the port it is on in msgh_local_port.
             mach_msg_return_t mr = r.state;
             if ((options & MACH_RCV_LARGE_IDENTITY) && a.msg_size >= offsetof(mach_msg_header_t, msgh_voucher_port) &&
-                t.write(tracer::TraceeAddr(a.msg_addr + offsetof(mach_msg_header_t, msgh_local_port)), &r.receiver_name, 4) != 0)
+                t.write(base::TraceeAddr(a.msg_addr + offsetof(mach_msg_header_t, msgh_local_port)), &r.receiver_name, 4) != 0)
                 mr = MACH_RCV_INVALID_DATA;
             if (a.msg_size >= offsetof(mach_msg_header_t, msgh_remote_port) &&
-                t.write(tracer::TraceeAddr(a.msg_addr + offsetof(mach_msg_header_t, msgh_size)), &r.msize, 4) != 0)
+                t.write(base::TraceeAddr(a.msg_addr + offsetof(mach_msg_header_t, msgh_size)), &r.msize, 4) != 0)
                 mr = MACH_RCV_INVALID_DATA;
             return mr;
         }

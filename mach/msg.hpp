@@ -25,8 +25,8 @@ struct RecvArgs {
 
 // mach_msg_trap_send: sends, or returns the error (with the pseudo-received message copied back to the
 // sender's buffer when the message was taken in but could not be delivered).
-mach_msg_return_t msg_send(tracer::Thread& t, Task* task, const SendArgs& a, uint64_t options, uint32_t timeout_ms);
+mach_msg_return_t msg_send(base::Thread& t, Task* task, const SendArgs& a, uint64_t options, uint32_t timeout_ms);
 // mach_msg_trap_receive.
-mach_msg_return_t msg_receive(tracer::Thread& t, Task* task, const RecvArgs& a, uint64_t options, uint32_t timeout_ms);
+mach_msg_return_t msg_receive(base::Thread& t, Task* task, const RecvArgs& a, uint64_t options, uint32_t timeout_ms);
 
 }  // namespace mach

@@ -15,9 +15,9 @@
 #include <sys/syscall.h>
 #include <x86intrin.h>
 
-#include "syscalls/trace.hpp"
-#include "tracer/raw_syscall.hpp"
-#include "tracer/runtime.hpp"
+#include "base/diag.hpp"
+#include "base/raw_syscall.hpp"
+#include "base/runtime.hpp"
 
 namespace mach {
 
@@ -25,8 +25,8 @@ namespace mach {
 [[noreturn]] void kernel_panic(const char* what, const char* file, int line) {
     char text[512];
     int n = snprintf(text, sizeof text, "macrun: Mach kernel assertion failed: %s (%s:%d)\n", what, file, line);
-    tracer::raw_syscall(SYS_write, 2, reinterpret_cast<long>(text), n > 0 ? n : 0);
-    tracer::raw_syscall(SYS_kill, tracer::raw_syscall(SYS_getpid), SIGABRT);
+    base::raw_syscall(SYS_write, 2, reinterpret_cast<long>(text), n > 0 ? n : 0);
+    base::raw_syscall(SYS_kill, base::raw_syscall(SYS_getpid), SIGABRT);
     __builtin_trap();
 }
 
@@ -40,7 +40,7 @@ std::atomic<int> g_owner_pid{0};  // in process: the pid these globals belong to
 
 // In process, a forked child first drops what it inherited from its parent.
 void check_fork(int pid) {
-    if (!inproc_backend()) return;
+    if (!base::g_runtime.caps.handlers_in_program) return;  // a supervisor's memory is not forked
     for (;;) {
         int owner = g_owner_pid.load(std::memory_order_acquire);
         if (owner == pid) return;
@@ -60,9 +60,9 @@ void check_fork(int pid) {
     }
 }
 
-bool page_is_ours(tracer::Thread& t, const Task* task) {
+bool page_is_ours(base::Thread& t, const Task* task) {
     uint64_t hdr[2];
-    return t.read(tracer::TraceeAddr(task->wait_page), hdr, sizeof hdr) == 0 && hdr[0] == kMagic &&
+    return t.read(base::TraceeAddr(task->wait_page), hdr, sizeof hdr) == 0 && hdr[0] == kMagic &&
            hdr[1] == task->cookie;
 }
 
@@ -98,7 +98,7 @@ void destroy_task(Task* task) {
         for (uint32_t i = 0; i < g.nwakes; i++)
             if (g.wakes[i].addr - task->wait_page_local >= 4096) g.wakes[kept++] = g.wakes[i];
         g.nwakes = kept;
-        tracer::raw_syscall(SYS_munmap, long(task->wait_page_local), 4096);
+        base::raw_syscall(SYS_munmap, long(task->wait_page_local), 4096);
         task->wait_page_local = 0;
     }
     for (Port*& p : task->clock_ports)
@@ -121,10 +121,10 @@ void reset_after_fork() {
 uint64_t process_start_time(int pid) {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    long fd = tracer::raw_syscall(SYS_open, reinterpret_cast<long>(path), O_RDONLY | O_CLOEXEC);
+    long fd = base::raw_syscall(SYS_open, reinterpret_cast<long>(path), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return 0;
-    long n = tracer::raw_syscall(SYS_read, fd, reinterpret_cast<long>(buf), sizeof buf - 1);
-    tracer::raw_syscall(SYS_close, fd);
+    long n = base::raw_syscall(SYS_read, fd, reinterpret_cast<long>(buf), sizeof buf - 1);
+    base::raw_syscall(SYS_close, fd);
     if (n <= 0) return 0;
     buf[n] = 0;
     const char* p = strrchr(buf, ')');
@@ -173,36 +173,36 @@ void inherit_special_ports(Task* fresh, Task* from) {
 
 // The task's wait page: one futex word per waiting thread, in the process's own memory. Under ptrace it is a
 // memfd that the supervisor maps too, so a thread of any process can be woken from the supervisor.
-bool map_wait_page(tracer::Thread& t, Task* fresh, uint64_t cookie) {
+bool map_wait_page(base::Thread& t, Task* fresh, uint64_t cookie) {
     int64_t page;
-    if (inproc_backend()) {
+    if (base::g_runtime.caps.mach_wait == base::BackendCaps::MachWait::SharedRegion) {
         page = t.sys(SYS_mmap, {0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0});
         if (page < 0 && page > -4096) return false;
     } else {
         static const char kName[] = "macrun-wait";
-        int64_t fd = t.sys(SYS_memfd_create, {tracer::in(kName, sizeof kName), MFD_CLOEXEC});
+        int64_t fd = t.sys(SYS_memfd_create, {base::in(kName, sizeof kName), MFD_CLOEXEC});
         if (fd < 0) return false;
         page = t.sys(SYS_ftruncate, {fd, 4096}) == 0
                    ? t.sys(SYS_mmap, {0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0})
                    : -ENOMEM;
         char path[64];
         snprintf(path, sizeof path, "/proc/%d/fd/%d", t.pid(), int(fd));
-        long lfd = tracer::raw_syscall(SYS_open, reinterpret_cast<long>(path), O_RDWR | O_CLOEXEC);
+        long lfd = base::raw_syscall(SYS_open, reinterpret_cast<long>(path), O_RDWR | O_CLOEXEC);
         t.sys(SYS_close, {fd});
         long local = lfd < 0 ? -EBADF
-                             : tracer::raw_syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, lfd, 0);
-        if (lfd >= 0) tracer::raw_syscall(SYS_close, lfd);
+                             : base::raw_syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, lfd, 0);
+        if (lfd >= 0) base::raw_syscall(SYS_close, lfd);
         if ((page < 0 && page > -4096) || (local < 0 && local > -4096)) return false;
         fresh->wait_page_local = uint64_t(local);
     }
     uint64_t hdr[2] = {kMagic, cookie};
-    if (t.write(tracer::TraceeAddr(uint64_t(page)), hdr, sizeof hdr) != 0) return false;
+    if (t.write(base::TraceeAddr(uint64_t(page)), hdr, sizeof hdr) != 0) return false;
     fresh->wait_page = uint64_t(page);
     fresh->cookie = cookie;
     return true;
 }
 
-Task* current_task(tracer::Thread& t) {
+Task* current_task(base::Thread& t) {
     int pid = t.pid();
     check_fork(pid);
     {
@@ -220,8 +220,8 @@ Task* current_task(tracer::Thread& t) {
     // The identity its messages carry (task_get_sec_token / task_get_audit_token): effective uid and gid, and
     // audit user (AU_DEFAUDITID: no audit session), euid, egid, ruid, rgid, pid; session and pid version 0.
     uint32_t r[3] = {}, g[3] = {};
-    t.sys(SYS_getresuid, {tracer::out(&r[0], 4), tracer::out(&r[1], 4), tracer::out(&r[2], 4)});
-    t.sys(SYS_getresgid, {tracer::out(&g[0], 4), tracer::out(&g[1], 4), tracer::out(&g[2], 4)});
+    t.sys(SYS_getresuid, {base::out(&r[0], 4), base::out(&r[1], 4), base::out(&r[2], 4)});
+    t.sys(SYS_getresgid, {base::out(&g[0], 4), base::out(&g[1], 4), base::out(&g[2], 4)});
     fresh->sec_token = security_token_t{{r[1], g[1]}};
     fresh->audit_token = audit_token_t{{0xffffffffu, r[1], g[1], r[0], g[0], uint32_t(pid), 0, 0}};
     fresh->pid = pid;
@@ -258,19 +258,19 @@ Task* current_task(tracer::Thread& t) {
     }
     if (lost_race) {
         t.sys(SYS_munmap, {fresh->wait_page, 4096});
-        if (fresh->wait_page_local) tracer::raw_syscall(SYS_munmap, long(fresh->wait_page_local), 4096);
+        if (fresh->wait_page_local) base::raw_syscall(SYS_munmap, long(fresh->wait_page_local), 4096);
         kdelete(fresh);
     }
     return result;
 }
 
-void task_reaped(tracer::Thread& t, int pid) {
+void task_reaped(base::Thread& t, int pid) {
     IpcLock lock(t);
     Task* task = find_task(pid);
     if (task && process_start_time(pid) != task->start_time) destroy_task(task);
 }
 
-void task_exit(tracer::Thread& t) {
+void task_exit(base::Thread& t) {
     IpcLock lock(t);
     Task* task = find_task(t.pid());
     if (task && page_is_ours(t, task)) destroy_task(task);
@@ -280,8 +280,8 @@ void task_exit(tracer::Thread& t) {
 void task_platform(Task* task, uint32_t* platform, uint32_t* sdk) {
     if (!task->sdk_known) {
         task->sdk_known = true;
-        using tracer::raw_syscall;
-        long fd = raw_syscall(SYS_open, reinterpret_cast<long>(tracer::g_runtime.exec_path), O_RDONLY | O_CLOEXEC);
+        using base::raw_syscall;
+        long fd = raw_syscall(SYS_open, reinterpret_cast<long>(base::g_runtime.exec_path), O_RDONLY | O_CLOEXEC);
         constexpr size_t kRead = 64 * 1024;
         auto* buf = static_cast<uint8_t*>(kalloc(kRead));
         if (fd >= 0 && buf) {
@@ -338,7 +338,7 @@ ThreadObj* thread_object(Task* task, int tid) {
     return th;
 }
 
-void thread_set_tsd_base(tracer::Thread& t, int tid, uint64_t base) {
+void thread_set_tsd_base(base::Thread& t, int tid, uint64_t base) {
     Task* task = current_task(t);
     if (!task) return;
     IpcLock lock(t);
@@ -361,7 +361,7 @@ void thread_object_terminate(Task* task, int tid) {
 
 // ---- the lock and wake-ups ----
 
-IpcLock::IpcLock(tracer::Thread& t) : t_(t), g_(ipc_lock(), inproc_backend() ? t.tid() : 0) {}
+IpcLock::IpcLock(base::Thread& t) : t_(t), g_(ipc_lock(), base::g_runtime.caps.handlers_in_program ? t.tid() : 0) {}
 
 IpcLock::~IpcLock() {
     if (g_.held()) release();
@@ -382,11 +382,11 @@ void IpcLock::release() {
                 // A word in the shared region: any process can bump it and wake its sleeper.
                 auto* word = reinterpret_cast<std::atomic<uint32_t>*>(local[i].addr);
                 word->fetch_add(1, std::memory_order_release);
-                tracer::raw_syscall(SYS_futex, long(local[i].addr), FUTEX_WAKE, 1);
+                base::raw_syscall(SYS_futex, long(local[i].addr), FUTEX_WAKE, 1);
                 continue;
             }
             if (local[i].pid != t_.pid()) continue;  // under ptrace, a wait page of another process: not reachable
-            tracer::TraceeAddr a(local[i].addr);
+            base::TraceeAddr a(local[i].addr);
             uint32_t v = 0;
             if (t_.read(a, &v, sizeof v) != 0) continue;
             v++;
@@ -452,7 +452,7 @@ uint64_t deadline_after_ms(uint32_t ms) { return monotonic_ns() + uint64_t(ms) *
 // A futex word for a waiting thread: in process one of the region's shared words, under ptrace a slot of the
 // task's wait page (the wait runs as the traced thread, in its own address space). Under the IPC lock.
 bool take_wait_word(Waiter& w) {
-    if (inproc_backend()) {
+    if (base::g_runtime.caps.mach_wait == base::BackendCaps::MachWait::SharedRegion) {
         KernelGlobals& g = kg();
         for (uint32_t i = 0; i < kSharedWaitWords / 64; i++) {
             if (g.wait_word_bits[i] == ~uint64_t(0)) continue;
@@ -485,7 +485,7 @@ void give_back_wait_word(Waiter& w) {
 
 WaitResult thread_block(IpcLock& lock, Waiter& w, uint64_t deadline_ns) {
     if (!take_wait_word(w)) return WaitResult::NoSlot;
-    tracer::Thread& t = lock.thread();
+    base::Thread& t = lock.thread();
     const uint64_t addr = w.futex_addr;
     const int op = w.wake_addr ? FUTEX_WAIT_BITSET : FUTEX_WAIT_BITSET_PRIVATE;
     WaitResult result;
@@ -499,12 +499,12 @@ WaitResult thread_block(IpcLock& lock, Waiter& w, uint64_t deadline_ns) {
             break;
         }
         uint32_t v = 0;
-        t.read(tracer::TraceeAddr(addr), &v, sizeof v);
+        t.read(base::TraceeAddr(addr), &v, sizeof v);
         lock.release();
         struct timespec ts {
             time_t(deadline_ns / NSEC_PER_SEC), long(deadline_ns % NSEC_PER_SEC)
         };
-        int64_t r = deadline_ns ? t.sys(SYS_futex, {addr, op, v, tracer::in(ts), 0, FUTEX_BITSET_MATCH_ANY})
+        int64_t r = deadline_ns ? t.sys(SYS_futex, {addr, op, v, base::in(ts), 0, FUTEX_BITSET_MATCH_ANY})
                                 : t.sys(SYS_futex, {addr, op, v, nullptr, 0, FUTEX_BITSET_MATCH_ANY});
         lock.reacquire();
         if (r == -EINTR) {

@@ -13,7 +13,7 @@
 #pragma once
 
 #include "ipc.hpp"
-#include "tracer/thread.hpp"
+#include "base/thread.hpp"
 
 namespace mach {
 
@@ -66,7 +66,7 @@ constexpr uint32_t kWaitSlots = 1000;  // futex words per wait page (after a 16-
 
 // The task of the calling process, created on first use (that maps its wait page: do not hold the IPC lock).
 // Null only when the host cannot give the memory.
-Task* current_task(tracer::Thread& t);
+Task* current_task(base::Thread& t);
 
 // The platform and SDK the program was built for (read once from its executable), as XNU keeps them in
 // p_platform_data: some policies depend on them.
@@ -76,7 +76,7 @@ void task_platform(Task* task, uint32_t* platform, uint32_t* sdk);
 ThreadObj* thread_object(Task* task, int tid);
 // Records the %gs base thread `tid` of the caller's process was given (thread_info reports it as the thread's
 // handle). Takes the IPC lock.
-void thread_set_tsd_base(tracer::Thread& t, int tid, uint64_t base);
+void thread_set_tsd_base(base::Thread& t, int tid, uint64_t base);
 // A thread has ended: its object goes and its kernel port is destroyed. Needs the IPC lock.
 void thread_object_terminate(Task* task, int tid);
 
@@ -84,14 +84,14 @@ void thread_object_terminate(Task* task, int tid);
 // releasing thread (the woken threads' futex words live in the same process).
 class IpcLock {
   public:
-    explicit IpcLock(tracer::Thread& t);
+    explicit IpcLock(base::Thread& t);
     ~IpcLock();
     void release();
     void reacquire();
-    tracer::Thread& thread() { return t_; }
+    base::Thread& thread() { return t_; }
 
   private:
-    tracer::Thread& t_;
+    base::Thread& t_;
     KLockGuard g_;
 };
 
@@ -127,8 +127,8 @@ void reset_after_fork();
 
 // The calling process is exiting: its task goes, with every right it holds (receive rights die, their senders
 // get dead names and notifications), as XNU's task_terminate does.
-void task_exit(tracer::Thread& t);
+void task_exit(base::Thread& t);
 // Process `pid` has been reaped: if its task is still there (it died of a signal), it goes now.
-void task_reaped(tracer::Thread& t, int pid);
+void task_reaped(base::Thread& t, int pid);
 
 }  // namespace mach

@@ -9,7 +9,7 @@
 
 #include "common_mach.hpp"
 #include "mach.hpp"
-#include "syscalls/trace.hpp"
+#include "base/diag.hpp"
 
 namespace mach {
 
@@ -45,7 +45,7 @@ SysResult trap_finish(Thread& t, Task* task, kern_return_t kr) {
                  "as XNU kills it",
                  guard_flavor_name(task->guard_reason), task->guard_name,
                  static_cast<unsigned long long>(task->guard_payload));
-        xnu_sys::trace_note(text);
+        base::trace_note(text);
         t.sys(SYS_kill, {t.pid(), SIGKILL});
     }
     return kr_result(kr);
@@ -81,7 +81,7 @@ mach_port_name_t copyout_send(Space* space, Port* port) {
     if (!name_to_current_task(task, target)) return trap_finish(t, task, lock, MACH_SEND_INVALID_DEST)
 
 void trace_send(Thread& t, Task* task, const char* trap, mach_port_name_t dest, int32_t id) {
-    if (tracer::g_runtime.trace_fd < 0) return;
+    if (base::g_runtime.trace_fd < 0) return;
     // A message to a kernel object is a MIG call: name its routine (a port of a task's own carries ids that
     // mean what that task's protocol says).
     const char* routine = nullptr;
@@ -510,7 +510,7 @@ SysResult mach_mach_wait_until_trap(Thread& t, uint64_t deadline) {
         struct timespec rel {
             time_t(left / NSEC_PER_SEC), long(left % NSEC_PER_SEC)
         };
-        int64_t r = t.sys(SYS_clock_nanosleep, {CLOCK_MONOTONIC, 0, tracer::in(rel), nullptr});
+        int64_t r = t.sys(SYS_clock_nanosleep, {CLOCK_MONOTONIC, 0, base::in(rel), nullptr});
         if (r == -EINTR) return kr_result(KERN_ABORTED);
     }
 }
@@ -553,7 +553,7 @@ SysResult mach_thread_switch(Thread& t, uint32_t thread_name, int32_t option, ui
         struct timespec rel {
             time_t(ns / NSEC_PER_SEC), long(ns % NSEC_PER_SEC)
         };
-        t.sys(SYS_clock_nanosleep, {CLOCK_MONOTONIC, 0, tracer::in(rel), nullptr});
+        t.sys(SYS_clock_nanosleep, {CLOCK_MONOTONIC, 0, base::in(rel), nullptr});
     } else {
         t.sys(SYS_sched_yield);
     }

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "syscalls/abi/translate.hpp"
+#include "base/abi/translate.hpp"
 #include "mach/common_mach.hpp"
 #include "mach/vm.hpp"
 

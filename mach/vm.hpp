@@ -3,11 +3,11 @@
 #pragma once
 
 #include "ipc.hpp"
-#include "tracer/thread.hpp"
+#include "base/thread.hpp"
 
 namespace mach {
 
-using tracer::Thread;
+using base::Thread;
 
 // mach_vm_allocate: zero-filled read/write pages, anywhere or at *addr; *addr is the result. An empty
 // allocation succeeds at 0.

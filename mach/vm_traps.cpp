@@ -3,7 +3,7 @@
 // MACH_SEND_INVALID_DEST, the traps' default result in XNU.
 #include <cerrno>
 
-#include "handlers.gen.hpp"
+#include "mach_traps.gen.hpp"
 #include "mach/common_mach.hpp"
 #include "mach/vm.hpp"
 

@@ -6,21 +6,23 @@
 #include <cstring>
 #include <sys/syscall.h>
 
-#include "abi/translate.hpp"
-#include "abi/xnu.hpp"
+#include "base/abi/translate.hpp"
+#include "base/abi/xnu.hpp"
 #include "dispatch.hpp"
 #include "handlers.gen.hpp"
-#include "result.hpp"
-#include "tracer/runtime.hpp"
-#include "tracer/thread.hpp"
+#include "base/diag.hpp"
+#include "base/process_state.hpp"
+#include "base/result.hpp"
+#include "base/runtime.hpp"
+#include "base/thread.hpp"
 
 namespace xnu_sys {
 
-using tracer::in;
-using tracer::inout;
-using tracer::out;
-using tracer::Thread;
-using tracer::TraceeAddr;
+using base::in;
+using base::inout;
+using base::out;
+using base::Thread;
+using base::TraceeAddr;
 
 // A raw Linux result (value or -errno) as an XNU result.
 inline SysResult from_linux(int64_t r) {
@@ -31,7 +33,7 @@ inline SysResult from_linux(int64_t r) {
 inline int xnu_err(int64_t r) { return xlate::errno_to_xnu(int(-r)); }
 
 // Descriptors macrun keeps for itself are invisible to the program.
-inline bool hidden_fd(int fd) { return tracer::g_runtime.is_reserved_fd(fd); }
+inline bool hidden_fd(int fd) { return base::g_runtime.is_reserved_fd(fd); }
 
 // A path argument: at most MAXPATHLEN bytes including the NUL (ENAMETOOLONG past that), EFAULT for a bad
 // pointer (xnu bsd/vfs/vfs_lookup.c namei copyinstr).
@@ -45,7 +47,7 @@ inline int read_path(Thread& t, TraceeAddr p, Path& out) {
     if (e == 0 && out.s[0] == '\0') return xnu::XNU_ENOENT;  // an empty path names nothing
     return e;
 }
-inline tracer::LinuxArg in_path(const Path& p) { return in(p.s, p.len() + 1); }
+inline base::LinuxArg in_path(const Path& p) { return in(p.s, p.len() + 1); }
 
 // XNU's AT_FDCWD is -2; Linux's is -100, which on XNU is just a bad descriptor (EBADF): pass -1 for it.
 inline int linux_dirfd(int fd) { return fd == xnu::XNU_AT_FDCWD ? -100 : fd == -100 ? -1 : fd; }
@@ -58,18 +60,9 @@ int read_at_path(Thread& t, int dirfd, TraceeAddr p, Path& dst);
 // The result of a Linux *at() call, with XNU's errno for a descriptor that is not a directory vnode.
 SysResult at_result(Thread& t, int dirfd, const Path& p, int64_t r);
 
-// Per-process state that XNU keeps and Linux does not (or keeps differently).
-struct ProcessState {
-    // bsdthread_register (libpthread's per-process registration)
-    std::atomic<bool> pthread_registered{false};
-    uint64_t threadstart = 0, wqthread = 0;
-    uint32_t pthsize = 0, tsd_offset = 0, mach_thread_self_offset = 0;
-    uint64_t dispatch_queue_offset = 0;
-    std::atomic<uint32_t> umask{022};             // XNU keeps all 12 bits (07777)
-    std::atomic<uint64_t> nosigpipe[1024 / 64]{};  // F_SETNOSIGPIPE, per descriptor
-};
-ProcessState& process_state();
-// Reads the host state the program inherits (umask). Called once by the loader before the program starts.
-void init_process_state();
+using base::process_state;
+using base::report_unimplemented;
+using base::SysClass;
+using base::ProcessState;
 
 }  // namespace xnu_sys

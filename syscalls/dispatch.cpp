@@ -5,9 +5,9 @@
 #include <csignal>
 #include <sys/syscall.h>
 
-#include "abi/xnu.hpp"
+#include "base/abi/xnu.hpp"
 #include "trace.hpp"
-#include "tracer/runtime.hpp"
+#include "base/runtime.hpp"
 
 namespace xnu_sys {
 namespace {
@@ -16,12 +16,9 @@ constexpr uint64_t kCarryFlag = 1;
 
 constexpr uint64_t kKernInvalidArgument = 4, kKernFailure = 5;  // xnu osfmk/mach/kern_return.h
 
-// One bit per (class, number) that has been reported as unimplemented in this process.
-std::atomic<uint64_t> g_reported[5][1024 / 64];
-
 // XNU's answer to a number it has no entry for: BSD runs nosys (SIGSYS to the thread, then ENOSYS); an
 // unknown Mach trap or machdep call returns KERN_INVALID_ARGUMENT (kern_invalid; xnu osfmk/i386/bsd_i386.c).
-SysResult no_such_call(tracer::Thread& t, SysClass cls, uint32_t nr) {
+SysResult no_such_call(base::Thread& t, SysClass cls, uint32_t nr) {
     switch (cls) {
         case SysClass::Bsd:
             t.sys(SYS_tgkill, {t.pid(), t.tid(), SIGSYS});
@@ -45,29 +42,10 @@ SysResult unimplemented(SysClass cls, const SyscallEntry& e) {
 
 }  // namespace
 
-void report_unimplemented(SysClass cls, uint32_t nr, const char* name) {
-    unsigned c = unsigned(cls) < 5 ? unsigned(cls) : 0;
-    uint32_t slot = nr % 1024;
-    uint64_t bit = 1ULL << (slot % 64);
-    if (g_reported[c][slot / 64].fetch_or(bit, std::memory_order_relaxed) & bit) return;
-    trace_unimplemented(class_name(cls), nr, name);
-}
-
-void report_linux_call(uint32_t nr, uint64_t addr) {
-    uint32_t slot = nr % 1024;
-    uint64_t bit = 1ULL << (slot % 64);
-    if (g_reported[0][slot / 64].fetch_or(bit, std::memory_order_relaxed) & bit) return;
-    char text[200];
-    snprintf(text, sizeof text,
-             "Mach-O code at %#llx made Linux system call %u; XNU has no such call (class 0) and ignores it, so "
-             "does macrun", static_cast<unsigned long long>(addr), nr);
-    trace_note(text);
-}
-
-SysResult dispatch(tracer::Thread& t, uint32_t eax) {
+SysResult dispatch(base::Thread& t, uint32_t eax) {
     auto cls = SysClass(eax >> kClassShift);
     uint32_t nr = eax & kNumberMask;
-    tracer::Regs& r = t.regs();
+    base::Regs& r = t.regs();
     uint64_t args[8] = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9, 0, 0};
     int in_regs = 6;
 
@@ -85,7 +63,7 @@ SysResult dispatch(tracer::Thread& t, uint32_t eax) {
     if (!e) {
         res = no_such_call(t, cls, nr);
     } else if (e->nargs > in_regs &&
-               t.read(tracer::TraceeAddr(r.rsp + 8), &args[in_regs], size_t(e->nargs - in_regs) * 8) != 0) {
+               t.read(base::TraceeAddr(r.rsp + 8), &args[in_regs], size_t(e->nargs - in_regs) * 8) != 0) {
         // Arguments past the registers live on the user stack, above the return address; an unreadable stack
         // is EFAULT for BSD and KERN_INVALID_ARGUMENT for a Mach trap (mach_call_munger64).
         res = cls == SysClass::Bsd ? SysResult::error(xnu::XNU_EFAULT) : SysResult::ok(kKernInvalidArgument);
@@ -96,16 +74,16 @@ SysResult dispatch(tracer::Thread& t, uint32_t eax) {
     } else {
         // exit and a successful execve do not come back (and execve's arguments are gone once it succeeds):
         // trace them before they run; a failed execve is traced again with its error.
-        bool no_return = cls == SysClass::Bsd && (nr == 1 || nr == 59 || nr == 380);
-        if (no_return && tracer::g_runtime.trace_fd >= 0) trace_call(t, cls, nr, e, args, SysResult::just_return());
+        bool no_return = e->no_return();
+        if (no_return && base::g_runtime.trace_fd >= 0) trace_call(t, cls, nr, e, args, SysResult::just_return());
         res = e->thunk(t, args);
-        if (no_return && (nr == 1 || !res.failed())) return res;
+        if (no_return && !res.failed()) return res;
     }
-    if (tracer::g_runtime.trace_fd >= 0) trace_call(t, cls, nr, e, args, res);
+    if (base::g_runtime.trace_fd >= 0) trace_call(t, cls, nr, e, args, res);
     return res;
 }
 
-void apply_result(tracer::Regs& regs, uint32_t eax, const SysResult& res) {
+void apply_result(base::Regs& regs, uint32_t eax, const SysResult& res) {
     auto cls = SysClass(eax >> kClassShift);
     switch (res.kind) {
         case SysResult::Kind::JustReturn: return;
@@ -124,16 +102,6 @@ void apply_result(tracer::Regs& regs, uint32_t eax, const SysResult& res) {
                 regs.rflags &= ~kCarryFlag;
             }
             return;
-    }
-}
-
-const char* class_name(SysClass cls) {
-    switch (cls) {
-        case SysClass::Mach: return "Mach trap";
-        case SysClass::Bsd: return "BSD syscall";
-        case SysClass::Machdep: return "machdep call";
-        case SysClass::Diag: return "diagnostic call";
-        default: return "invalid class";
     }
 }
 

@@ -261,6 +261,5 @@ SysResult sys_getdtablesize(Thread& t) {
 
 /// fcntl implements XNU BSD fcntl(2) (92) for the commands macOS programs use.
 SysResult sys_fcntl(Thread& t, int32_t fd, int32_t cmd, int64_t arg) { return do_fcntl(t, fd, cmd, arg); }
-SysResult sys_fcntl_nocancel(Thread& t, int32_t fd, int32_t cmd, int64_t arg) { return do_fcntl(t, fd, cmd, arg); }
 
 }  // namespace xnu_sys

@@ -310,44 +310,23 @@ int64_t unlink_errno(int64_t r) { return r == -EISDIR ? -EPERM : r; }
 
 }  // namespace
 
-namespace {
-ProcessState g_process_state;
-}
-
-ProcessState& process_state() { return g_process_state; }
-
-void init_process_state() {
-    mode_t m = ::umask(0);
-    ::umask(m);
-    g_process_state.umask = m;
-}
-
 /// open implements XNU BSD open(2) (5).
 SysResult sys_open(Thread& t, TraceeAddr path, int32_t flags, int32_t mode) { return do_open(t, xnu::XNU_AT_FDCWD, path, flags, mode); }
-SysResult sys_open_nocancel(Thread& t, TraceeAddr path, int32_t flags, int32_t mode) { return do_open(t, xnu::XNU_AT_FDCWD, path, flags, mode); }
 /// openat implements XNU BSD openat(2) (463).
 SysResult sys_openat(Thread& t, int32_t fd, TraceeAddr path, int32_t flags, int32_t mode) { return do_open(t, fd, path, flags, mode); }
-SysResult sys_openat_nocancel(Thread& t, int32_t fd, TraceeAddr path, int32_t flags, int32_t mode) { return do_open(t, fd, path, flags, mode); }
 
 /// close implements XNU BSD close(2) (6).
 SysResult sys_close(Thread& t, int32_t fd) { return do_close(t, fd); }
-SysResult sys_close_nocancel(Thread& t, int32_t fd) { return do_close(t, fd); }
 
 /// read/write implement XNU BSD read(2) (3) and write(2) (4); nbyte past INT_MAX is EINVAL.
 SysResult sys_read(Thread& t, int32_t fd, TraceeAddr buf, uint64_t n) { return do_read(t, fd, buf, n); }
-SysResult sys_read_nocancel(Thread& t, int32_t fd, TraceeAddr buf, uint64_t n) { return do_read(t, fd, buf, n); }
 SysResult sys_write(Thread& t, int32_t fd, TraceeAddr buf, uint64_t n) { return do_write(t, fd, buf, n); }
-SysResult sys_write_nocancel(Thread& t, int32_t fd, TraceeAddr buf, uint64_t n) { return do_write(t, fd, buf, n); }
 /// pread/pwrite implement XNU BSD pread(2) (153) and pwrite(2) (154).
 SysResult sys_pread(Thread& t, int32_t fd, TraceeAddr buf, uint64_t n, int64_t off) { return do_pread(t, fd, buf, n, off); }
-SysResult sys_pread_nocancel(Thread& t, int32_t fd, TraceeAddr buf, uint64_t n, int64_t off) { return do_pread(t, fd, buf, n, off); }
 SysResult sys_pwrite(Thread& t, int32_t fd, TraceeAddr buf, uint64_t n, int64_t off) { return do_pwrite(t, fd, buf, n, off); }
-SysResult sys_pwrite_nocancel(Thread& t, int32_t fd, TraceeAddr buf, uint64_t n, int64_t off) { return do_pwrite(t, fd, buf, n, off); }
 /// readv/writev implement XNU BSD readv(2) (120) and writev(2) (121).
 SysResult sys_readv(Thread& t, int32_t fd, TraceeAddr iov, uint32_t cnt) { return do_readv(t, fd, iov, cnt); }
-SysResult sys_readv_nocancel(Thread& t, int32_t fd, TraceeAddr iov, uint32_t cnt) { return do_readv(t, fd, iov, cnt); }
 SysResult sys_writev(Thread& t, int32_t fd, TraceeAddr iov, uint32_t cnt) { return do_writev(t, fd, iov, cnt); }
-SysResult sys_writev_nocancel(Thread& t, int32_t fd, TraceeAddr iov, uint32_t cnt) { return do_writev(t, fd, iov, cnt); }
 
 /// lseek implements XNU BSD lseek(2) (199). XNU numbers SEEK_HOLE 3 and SEEK_DATA 4; Linux the other way round.
 /// The descriptor is checked before whence (EBADF, ESPIPE first), and a positive move that wraps past the
@@ -389,7 +368,6 @@ SysResult sys_ftruncate(Thread& t, int32_t fd, int64_t length) {
 
 /// fsync implements XNU BSD fsync(2) (95).
 SysResult sys_fsync(Thread& t, int32_t fd) { return do_fsync(t, fd); }
-SysResult sys_fsync_nocancel(Thread& t, int32_t fd) { return do_fsync(t, fd); }
 
 /// fdatasync implements XNU BSD fdatasync(2) (187): fsync_common with MNT_DWAIT, so the same descriptor
 /// checks as fsync (ENOTSUP for a pipe or socket).

@@ -809,7 +809,7 @@ SysResult sys_futimes(Thread& t, int32_t fd, TraceeAddr tptr) {
     LinuxTimespec ts[2];
     if (!tptr.null()) XNU_TRY(read_timevals(t, tptr, ts));
     XNU_TRY(check_vnode_fd(t, fd));
-    return ok_or(t.sys(SYS_utimensat, {fd, nullptr, tptr.null() ? tracer::LinuxArg(nullptr) : in(ts, sizeof ts), 0}));
+    return ok_or(t.sys(SYS_utimensat, {fd, nullptr, tptr.null() ? base::LinuxArg(nullptr) : in(ts, sizeof ts), 0}));
 }
 
 /// setattrlist implements XNU BSD setattrlist(2) (221) for the attributes Linux can keep (see

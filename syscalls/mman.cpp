@@ -130,7 +130,6 @@ SysResult sys_msync(Thread& t, TraceeAddr addr, uint64_t len, int32_t flags) {
     return from_linux(t.sys(SYS_msync, {addr, len, lflags}));
 }
 
-SysResult sys_msync_nocancel(Thread& t, TraceeAddr addr, uint64_t len, int32_t flags) { return sys_msync(t, addr, len, flags); }
 
 /// minherit implements XNU BSD minherit(2) (250): VM_INHERIT_NONE and VM_INHERIT_COPY map to Linux's
 /// MADV_DONTFORK and MADV_DOFORK. VM_INHERIT_SHARE (a private mapping shared with the child) has no Linux form;

@@ -81,7 +81,7 @@ SysResult poll_in_place(Thread& t, TraceeAddr fds, uint32_t nfds, int32_t timeou
     int64_t r = -EFAULT;
     if (!err) {
         Timeout ts{timeout / 1000, (timeout % 1000) * 1000000L};
-        r = t.sys(SYS_ppoll, {fds, nfds, timeout < 0 ? tracer::LinuxArg(nullptr) : in(ts), nullptr, 8});
+        r = t.sys(SYS_ppoll, {fds, nfds, timeout < 0 ? base::LinuxArg(nullptr) : in(ts), nullptr, 8});
     }
     // Put the originals back even after a failure; only then report it.
     uint64_t ready = 0;
@@ -114,7 +114,7 @@ SysResult do_poll(Thread& t, TraceeAddr fds, uint32_t nfds, int32_t timeout) {
     XNU_TRY(t.read(fds, orig, sizeof(pollfd) * nfds));
     for (uint32_t i = 0; i < nfds; i++) p[i] = to_linux(orig[i]);
     Timeout ts{timeout / 1000, (timeout % 1000) * 1000000L};
-    int64_t r = t.sys(SYS_ppoll, {inout(p, sizeof(pollfd) * nfds), nfds, timeout < 0 ? tracer::LinuxArg(nullptr) : in(ts),
+    int64_t r = t.sys(SYS_ppoll, {inout(p, sizeof(pollfd) * nfds), nfds, timeout < 0 ? base::LinuxArg(nullptr) : in(ts),
                                   nullptr, 8});
     if (r < 0) return from_linux(r);
     uint64_t ready = 0;
@@ -150,8 +150,8 @@ SysResult do_select(Thread& t, int32_t nd, TraceeAddr rd, TraceeAddr wr, TraceeA
         for (int fd = 0; fd < nd; fd++)
             if ((sets[i][fd / 64] >> (fd % 64) & 1) && hidden_fd(fd)) return SysResult::error(xnu::XNU_EBADF);
     }
-    auto arg = [&](int i) { return ptrs[i].null() ? tracer::LinuxArg(nullptr) : inout(sets[i], sizeof sets[i]); };
-    int64_t r = t.sys(SYS_pselect6, {nd, arg(0), arg(1), arg(2), has_timeout ? in(ts) : tracer::LinuxArg(nullptr), nullptr});
+    auto arg = [&](int i) { return ptrs[i].null() ? base::LinuxArg(nullptr) : inout(sets[i], sizeof sets[i]); };
+    int64_t r = t.sys(SYS_pselect6, {nd, arg(0), arg(1), arg(2), has_timeout ? in(ts) : base::LinuxArg(nullptr), nullptr});
     if (r < 0) return from_linux(r);
     for (int i = 0; i < 3; i++)
         if (!ptrs[i].null()) XNU_TRY(t.write(ptrs[i], sets[i], bytes));
@@ -162,13 +162,9 @@ SysResult do_select(Thread& t, int32_t nd, TraceeAddr rd, TraceeAddr wr, TraceeA
 
 /// poll implements XNU BSD poll(2) (230), with XNU's event numbering and its kevent-based reporting.
 SysResult sys_poll(Thread& t, TraceeAddr fds, uint32_t nfds, int32_t timeout) { return do_poll(t, fds, nfds, timeout); }
-SysResult sys_poll_nocancel(Thread& t, TraceeAddr fds, uint32_t nfds, int32_t timeout) { return do_poll(t, fds, nfds, timeout); }
 
 /// select implements XNU BSD select(2) (93). Unlike Linux, the timeout is left as given.
 SysResult sys_select(Thread& t, int32_t nd, TraceeAddr in, TraceeAddr ou, TraceeAddr ex, TraceeAddr tv) {
-    return do_select(t, nd, in, ou, ex, tv);
-}
-SysResult sys_select_nocancel(Thread& t, int32_t nd, TraceeAddr in, TraceeAddr ou, TraceeAddr ex, TraceeAddr tv) {
     return do_select(t, nd, in, ou, ex, tv);
 }
 

@@ -12,7 +12,7 @@
 #include "common.hpp"
 #include "mach/task.hpp"
 #include "trace.hpp"
-#include "tracer/inproc_fork.hpp"
+#include "base/page.hpp"
 
 namespace xnu_sys {
 
@@ -76,7 +76,7 @@ int64_t peek_child(Thread& t, int idtype, int id, int states, bool nohang, sigin
 bool consume_child(Thread& t, const siginfo_t& seen, struct ::rusage* ru) {
     int state = reaped(seen.si_code) ? WEXITED : seen.si_code == CLD_CONTINUED ? WCONTINUED : WSTOPPED;
     siginfo_t si{};
-    tracer::LinuxArg ru_arg = ru ? out(*ru) : tracer::LinuxArg(nullptr);
+    base::LinuxArg ru_arg = ru ? out(*ru) : base::LinuxArg(nullptr);
     int64_t r = t.sys(SYS_waitid, {P_PID, seen.si_pid, out(si), state | WNOHANG, ru_arg});
     bool ok = r == 0 && si.si_pid == seen.si_pid;
     // A child that ended without saying so to the Mach kernel (killed by a signal) loses its task now, with
@@ -173,7 +173,6 @@ SysResult do_waitid(Thread& t, int32_t idtype, int32_t id, TraceeAddr infop, int
 constexpr uint32_t kMhMagic = 0xfeedface, kMhMagic64 = 0xfeedfacf, kMhCigam = 0xcefaedfe, kMhCigam64 = 0xcffaedfe;
 constexpr uint32_t kFatMagic = 0xcafebabe;  // big-endian on disk
 constexpr uint32_t kMhExecute = 2, kCpuTypeX86_64 = 0x01000007;
-constexpr size_t kPage = 4096;
 constexpr size_t kShSize = 512;  // xnu bsd/sys/imgact.h IMG_SHSIZE: the longest "#!" line
 
 uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24; }
@@ -187,7 +186,7 @@ enum class Image { MachO, Native, Script };
 // read (macrun cannot look inside: Linux is left to run it).
 int read_head(Thread& t, const char* path, uint8_t* head, int64_t* size, bool* unreadable) {
     struct ::stat st {};
-    tracer::LinuxArg p = in(path, strlen(path) + 1);
+    base::LinuxArg p = in(path, strlen(path) + 1);
     int64_t r = t.sys(SYS_newfstatat, {-100, p, out(st), 0});
     if (r < 0) return xnu_err(r);
     if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)) return xnu::XNU_EACCES;
@@ -195,11 +194,11 @@ int read_head(Thread& t, const char* path, uint8_t* head, int64_t* size, bool* u
     if (r < 0) return xnu_err(r);
     if (st.st_size == 0) return xnu::XNU_ENOEXEC;
     *size = st.st_size;
-    memset(head, 0, kPage);
+    memset(head, 0, base::kPageSize);
     int64_t fd = t.sys(SYS_openat, {-100, p, O_RDONLY | O_CLOEXEC});
     *unreadable = fd < 0;
     if (fd < 0) return 0;
-    r = t.sys(SYS_pread64, {fd, out(head, kPage), kPage, 0});
+    r = t.sys(SYS_pread64, {fd, out(head, base::kPageSize), base::kPageSize, 0});
     t.sys(SYS_close, {fd});
     return r < 0 ? xnu_err(r) : 0;
 }
@@ -220,7 +219,7 @@ int classify(Thread& t, const char* path, const uint8_t* head, int64_t size, Ima
     if (be32(head) == kFatMagic) {
         // xnu bsd/kern/mach_fat.c fatfile_validate_fatarches, then the best architecture for the host.
         uint32_t nfat = be32(head + 4);
-        if (nfat > (kPage - 8) / 20) return xnu::XNU_EBADMACHO;
+        if (nfat > (base::kPageSize - 8) / 20) return xnu::XNU_EBADMACHO;
         uint64_t header_end = 8 + uint64_t(nfat) * 20;
         const uint8_t* best = nullptr;
         for (uint32_t i = 0; i < nfat; i++) {
@@ -292,7 +291,7 @@ class ArgBlock {
   public:
     static constexpr size_t kMaxPtrs = xnu::XNU_ARG_MAX / 9 + 64;  // every string costs at least 9 bytes
     static constexpr size_t kTable = (kMaxPtrs + 16) * 8;
-    static constexpr size_t kOwn = 4 * kPage;  // macrun's own strings (options, a path of at most 1 KiB)
+    static constexpr size_t kOwn = 4 * base::kPageSize;  // macrun's own strings (options, a path of at most 1 KiB)
     static constexpr size_t kStrings = xnu::XNU_ARG_MAX + 16;
     static constexpr size_t kOffsets = kMaxPtrs * 4;
     static constexpr size_t kSize = kTable + kOwn + kStrings + kOffsets;
@@ -411,7 +410,7 @@ SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr en
     Path path;
     XNU_TRY(read_path(t, fname, path));
     static_assert(kShSize + 1 <= sizeof(Path::s));
-    uint8_t head[kPage];
+    uint8_t head[base::kPageSize];
     int64_t size = 0;
     bool unreadable = false;
     Image kind = Image::Native;
@@ -457,14 +456,14 @@ SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr en
     // either backend. A Linux program gets the program's own vectors. With --trace on, the trace descriptor
     // survives the exec; a Linux program gets its number in MACRUN_TRACE_FD, so that a macrun it starts
     // traces into the same place.
-    const int trace_fd = tracer::g_runtime.trace_fd;
+    const int trace_fd = base::g_runtime.trace_fd;
     // In process the session's Mach kernel goes along too (a Linux program carries it in MACRUN_MACH_FD for a
     // Mach-O program it may start), so the new image's task stays in the same kernel as its parent's.
-    const int mach_fd = tracer::g_runtime.backend[0] == 'i' ? tracer::g_runtime.mach_fd : -1;
-    char backend[32], trace_opt[32], trace_env[48], mach_opt[32], mach_env[48];
+    const int mach_fd = base::g_runtime.caps.handlers_in_program ? base::g_runtime.mach_fd : -1;
+    char backend_opt[32], trace_opt[32], trace_env[48], mach_opt[32], mach_env[48];
     snprintf(mach_opt, sizeof mach_opt, "--mach-fd=%d", mach_fd);
     snprintf(mach_env, sizeof mach_env, "MACRUN_MACH_FD=%d", mach_fd);
-    snprintf(backend, sizeof backend, "--backend=%s", tracer::g_runtime.backend);
+    snprintf(backend_opt, sizeof backend_opt, "--backend=%s", base::g_runtime.backend);
     snprintf(trace_opt, sizeof trace_opt, "--trace-fd=%d", trace_fd);
     snprintf(trace_env, sizeof trace_env, "MACRUN_TRACE_FD=%d", trace_fd);
     const char* pre[10];
@@ -474,8 +473,8 @@ SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr en
     if (kind == Image::MachO) {
         exe = args.own("/proc/self/exe");
         pre[npre++] = args.own("macrun");
-        pre[npre++] = args.own(backend);
-        if (tracer::g_runtime.no_fastpath_option) pre[npre++] = args.own("--no-fastpath");
+        pre[npre++] = args.own(backend_opt);
+        if (base::g_runtime.no_fastpath_option) pre[npre++] = args.own("--no-fastpath");
         if (trace_fd >= 0) pre[npre++] = args.own(trace_opt);
         if (mach_fd >= 0) pre[npre++] = args.own(mach_opt);
         pre[npre++] = args.own("--whole-argv");
@@ -518,7 +517,7 @@ SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr en
         if (target.s[0] == '/') snprintf(where, sizeof where, "%s", target.s);
         else snprintf(where, sizeof where, "/proc/%d/cwd/%s", t.pid(), target.s);
         if (kind == Image::MachO && realpath(where, resolved))
-            snprintf(tracer::g_runtime.exec_path, sizeof tracer::g_runtime.exec_path, "%s", resolved);
+            snprintf(base::g_runtime.exec_path, sizeof base::g_runtime.exec_path, "%s", resolved);
         return SysResult::just_return();
     }
     if (trace_fd >= 0) t.sys(SYS_fcntl, {trace_fd, F_SETFD, FD_CLOEXEC});
@@ -529,7 +528,7 @@ SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr en
 /// fork implements XNU BSD fork(2) (2): the parent gets the child's pid and rdx 0; the child gets its own pid
 /// and rdx 1 (xnu osfmk/i386/bsd_i386.c thread_set_child), which libsyscall's __fork turns into 0.
 SysResult sys_fork(Thread& t) {
-    int64_t r = t.sys(SYS_clone, {SIGCHLD, 0, 0, 0, 0});
+    int64_t r = t.fork_process();
     if (r < 0) return from_linux(r);  // EAGAIN (process limit), ENOMEM
     if (r > 0) {
         char text[64];
@@ -537,29 +536,17 @@ SysResult sys_fork(Thread& t) {
         trace_event(&t, text);
         return SysResult::ok2(uint64_t(r), 0);
     }
-    // The child. Only the in-process backend gets here: under ptrace this code runs in the supervisor, and
-    // the supervisor sets up the child's registers itself.
-    int pid = int(t.sys(SYS_getpid));
-    if (!strcmp(tracer::g_runtime.backend, "inproc")) tracer::inproc_after_fork();
-    t.became_child(pid);
-    return SysResult::ok2(uint64_t(pid), 1);
+    // The child, where handlers run in the program's process (a supervisor gives the child its registers).
+    return SysResult::ok2(uint64_t(t.pid()), 1);
 }
 
 /// wait4 implements XNU BSD wait4(2) (7): Darwin status words and signal numbers, rusage in XNU's layout.
 SysResult sys_wait4(Thread& t, int32_t pid, TraceeAddr status, int32_t options, TraceeAddr rusage) {
     return do_wait4(t, pid, status, options, rusage);
 }
-/// wait4_nocancel implements XNU BSD wait4_nocancel (400).
-SysResult sys_wait4_nocancel(Thread& t, int32_t pid, TraceeAddr status, int32_t options, TraceeAddr rusage) {
-    return do_wait4(t, pid, status, options, rusage);
-}
 
 /// waitid implements XNU BSD waitid(2) (173): Darwin's siginfo layout and option bits.
 SysResult sys_waitid(Thread& t, int32_t idtype, int32_t id, TraceeAddr infop, int32_t options) {
-    return do_waitid(t, idtype, id, infop, options);
-}
-/// waitid_nocancel implements XNU BSD waitid_nocancel (416).
-SysResult sys_waitid_nocancel(Thread& t, int32_t idtype, int32_t id, TraceeAddr infop, int32_t options) {
     return do_waitid(t, idtype, id, infop, options);
 }
 

@@ -55,9 +55,9 @@ int read_proc(Thread& t, int pid, ProcSnapshot& s) {
     s.pid = pid;
     const char* cname = open + 1;
     size_t clen = size_t(close - open - 1);
-    if (pid == t.pid() && tracer::g_runtime.exec_path[0]) {
+    if (pid == t.pid() && base::g_runtime.exec_path[0]) {
         // XNU's p_comm and p_name are the last path component of the executable (bsd/kern/kern_exec.c).
-        const char* p = tracer::g_runtime.exec_path;
+        const char* p = base::g_runtime.exec_path;
         cname = strrchr(p, '/') ? strrchr(p, '/') + 1 : p;
         clen = strlen(cname);
     }

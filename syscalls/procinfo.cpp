@@ -110,9 +110,9 @@ SysResult give(Thread& t, const T& v, TraceeAddr buffer) {
 // proc_pidpath() takes strlen() itself.
 SysResult pid_path(Thread& t, int pid, TraceeAddr buffer, int32_t buffersize) {
     char path[xnu::XNU_PATH_MAX * 4] = {};
-    if (pid == t.pid() && tracer::g_runtime.exec_path[0]) {
+    if (pid == t.pid() && base::g_runtime.exec_path[0]) {
         // The program's own path is the Mach-O file (resolved when it was started), not macrun.
-        snprintf(path, sizeof path, "%s", tracer::g_runtime.exec_path);
+        snprintf(path, sizeof path, "%s", base::g_runtime.exec_path);
     } else {
         char link[64];
         snprintf(link, sizeof link, "/proc/%d/exe", pid);

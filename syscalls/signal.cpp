@@ -5,7 +5,7 @@
 #include <atomic>
 #include <sys/random.h>
 
-#include "abi/xnu_signal.hpp"
+#include "base/abi/xnu_signal.hpp"
 #include "trace.hpp"
 
 namespace xnu_sys {
@@ -86,7 +86,7 @@ uint64_t new_token() {
     return v | 1;
 }
 
-void fill_thread_state(const tracer::Regs& r, xnu::x86_thread_state64& s) {
+void fill_thread_state(const base::Regs& r, xnu::x86_thread_state64& s) {
     s = xnu::x86_thread_state64{r.rax, r.rbx, r.rcx, r.rdx, r.rdi, r.rsi, r.rbp, r.rsp, r.r8, r.r9, r.r10, r.r11,
                                 r.r12, r.r13, r.r14, r.r15, r.rip, r.rflags, kUserCs, 0, 0};
 }
@@ -208,7 +208,7 @@ bool deliver_signal(Thread& t, const SignalEvent& ev) {
     SigAction act = action_of(ev.sig);
     if (act.handler == xnu::XNU_SIG_DFL || act.handler == xnu::XNU_SIG_IGN) return false;
     ThreadSignals& ts = thread_state(t);
-    tracer::Regs& r = t.regs();
+    base::Regs& r = t.regs();
     uint32_t old_mask = xnu_sigmask(t);
 
     // The stack: the alternate one when the action asks for it and the thread is not already on it.
@@ -218,6 +218,8 @@ bool deliver_signal(Thread& t, const SignalEvent& ev) {
         sp = ts.ss_sp + ts.ss_size;
         stack_size = ts.ss_size;
         ts.onstack = true;
+    } else if (ev.frame_below && ev.frame_below < sp) {
+        sp = ev.frame_below + xnu::XNU_REDZONE;
     }
     sp -= xnu::XNU_REDZONE;
     sp -= sizeof(xnu::user64_ucontext);
@@ -269,7 +271,7 @@ bool deliver_signal(Thread& t, const SignalEvent& ev) {
         return true;
     }
 
-    if (tracer::g_runtime.trace_fd >= 0) {
+    if (base::g_runtime.trace_fd >= 0) {
         char text[160];
         snprintf(text, sizeof text, "%s (si_code %#x, si_addr %#llx) delivered to handler %#llx%s",
                  xlate::xnu_signal_name(ev.sig) ? xlate::xnu_signal_name(ev.sig) : "signal", ev.code,
@@ -380,7 +382,6 @@ SysResult do_sigsuspend(Thread& t, uint32_t mask) {
 
 /// sigsuspend implements XNU BSD sigsuspend(2) (111, and 410 without cancellation): always EINTR.
 SysResult sys_sigsuspend(Thread& t, uint32_t mask) { return do_sigsuspend(t, mask); }
-SysResult sys_sigsuspend_nocancel(Thread& t, uint32_t mask) { return do_sigsuspend(t, mask); }
 
 /// sigaltstack implements XNU BSD sigaltstack(2) (53) for the calling thread (xnu bsd/kern/kern_sig.c).
 SysResult sys_sigaltstack(Thread& t, TraceeAddr nss, TraceeAddr oss) {
@@ -426,7 +427,7 @@ SysResult sys_sigreturn(Thread& t, TraceeAddr uctx, int32_t infostyle, TraceeAdd
     if (token.addr != (uctx.addr ^ ts.token)) return SysResult::error(xnu::XNU_EINVAL);
     ts.onstack = uc.uc_onstack & 1;
     set_xnu_mask(t, uc.uc_sigmask);
-    tracer::Regs& r = t.regs();
+    base::Regs& r = t.regs();
     const xnu::x86_thread_state64& s = mc.ss;
     r.rax = s.rax, r.rbx = s.rbx, r.rcx = s.rcx, r.rdx = s.rdx, r.rdi = s.rdi, r.rsi = s.rsi, r.rbp = s.rbp;
     r.rsp = s.rsp, r.r8 = s.r8, r.r9 = s.r9, r.r10 = s.r10, r.r11 = s.r11, r.r12 = s.r12, r.r13 = s.r13;

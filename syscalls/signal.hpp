@@ -30,6 +30,9 @@ struct SignalEvent {
     uint64_t value = 0;
     uint16_t trapno = 0;
     uint32_t err = 0;
+    // Nonzero: a backend's live frames (a Linux signal frame among them) lie on the interrupted stack above
+    // this address, so a handler frame built on that stack must start below it.
+    uint64_t frame_below = 0;
 };
 
 // Translates a Linux siginfo (codes renumbered: SI_USER, FPE_*, SEGV_ACCERR -> SIGBUS as XNU reports a

@@ -21,7 +21,7 @@
 
 #include "common.hpp"
 #include "signal.hpp"
-#include "tracer/inproc_fork.hpp"
+#include "base/page.hpp"
 
 namespace xnu_sys {
 
@@ -95,7 +95,6 @@ constexpr uint64_t kActionsHeader = 8;
 // The other blocks' sizes (PS_PORT_ACTIONS_SIZE, PS_MAC_EXTENSIONS_SIZE and the fixed structures).
 constexpr uint64_t kPortActionSize = 24, kMacExtensionSize = 144, kCoalInfoSize = 48, kPersonaInfoSize = 88,
                    kPosixCredInfoSize = 340;
-constexpr uint64_t kPage = 4096;  // PAGE_SIZE, the limit on port actions and MAC extensions
 
 constexpr uint32_t sigbit(int xnu_sig) { return 1u << (xnu_sig - 1); }
 constexpr uint32_t kCantMask = sigbit(xnu::XNU_SIGKILL) | sigbit(xnu::XNU_SIGSTOP);  // sigcantmask
@@ -104,9 +103,6 @@ constexpr uint32_t kCantMask = sigbit(xnu::XNU_SIGKILL) | sigbit(xnu::XNU_SIGSTO
 struct KSigaction {
     uint64_t handler, flags, restorer, mask;
 };
-
-// Handlers run in the program's process in the in-process backend, in the supervisor under ptrace.
-bool in_supervisor() { return !strcmp(tracer::g_runtime.backend, "ptrace"); }
 
 // What the call asks for, once its arguments have passed XNU's checks.
 struct Plan {
@@ -132,7 +128,7 @@ int check_readable(Thread& t, TraceeAddr p, uint64_t n) {
         uint64_t len = std::min<uint64_t>(sizeof buf, n - off);
         XNU_TRY_ERRNO(t.read(p + off, buf, len));
         // One read per page is enough: skip to the next page boundary.
-        uint64_t next = ((p.addr + off) & ~(kPage - 1)) + kPage - p.addr;
+        uint64_t next = ((p.addr + off) & ~(base::kPageSize - 1)) + base::kPageSize - p.addr;
         off = std::max(off + len, next);
     }
     return 0;
@@ -189,7 +185,7 @@ int parse(Thread& t, TraceeAddr adesc, Plan& p) {
     const char* unsupported = nullptr;
     if (d.port_actions_size != 0) {
         XNU_TRY_ERRNO(check_block(t, d.port_actions, d.port_actions_size, kPortActionSize,
-                                  kActionsHeader + kPortActionSize, kPage));
+                                  kActionsHeader + kPortActionSize, base::kPageSize));
         unsupported = "posix_spawn with Mach port actions";
     }
     if (d.persona_info_size != 0 && d.persona_info != 0) {
@@ -205,7 +201,7 @@ int parse(Thread& t, TraceeAddr adesc, Plan& p) {
     }
     if (d.mac_extensions_size != 0) {
         // spawn_copyin_macpolicyinfo: the count may describe less than the block.
-        if (d.mac_extensions_size < kActionsHeader + kMacExtensionSize || d.mac_extensions_size > kPage)
+        if (d.mac_extensions_size < kActionsHeader + kMacExtensionSize || d.mac_extensions_size > base::kPageSize)
             return xnu::XNU_EINVAL;
         XNU_TRY_ERRNO(check_readable(t, TraceeAddr(d.mac_extensions), d.mac_extensions_size));
         int32_t head[2];
@@ -568,118 +564,44 @@ SysResult await_child(Thread& t, const Plan& p, int child, int rd) {
     return SysResult::ok(0);
 }
 
-// ---- in process --------------------------------------------------------------------------------------------
+// ---- the fork ----------------------------------------------------------------------------------------------
 
-SysResult spawn_inproc(Thread& t, const Plan& p) {
-    int fds[2];
-    int64_t r = t.sys(SYS_pipe2, {out(fds, sizeof fds), O_CLOEXEC});
-    if (r < 0) return from_linux(r);
-    int64_t child = t.sys(SYS_clone, {SIGCHLD, 0, 0, 0, 0});
-    if (child < 0) {
-        t.sys(SYS_close, {fds[0]});
-        t.sys(SYS_close, {fds[1]});
-        return from_linux(child);  // EAGAIN, ENOMEM
-    }
-    if (child == 0) {
-        tracer::inproc_after_fork();
-        t.became_child(int(t.sys(SYS_getpid)));
-        int err_fd = fds[1];
-        int e = child_side(t, p, fds[0], &err_fd);
-        child_failed(t, err_fd, e ? e : xnu::XNU_EIO);
-    }
-    t.sys(SYS_close, {fds[1]});
-    return await_child(t, p, int(child), fds[0]);
-}
-
-// ---- under ptrace ------------------------------------------------------------------------------------------
-
-// The stub both the caller and its child resume at after the first half. The child has rdx = 1 from the
-// fork (xnu thread_set_child), the caller rdx = 0; each makes the call again from its own address, with the
-// caller's rdx (the third argument) back in place:
-//     lea -1(%rdx),%rcx;  mov saved_rdx(%rip),%rdx;  jrcxz child
-//     mov $0x20000f4,%eax; syscall; ud2             (the caller, site 18)
-//   child: mov $0x20000f4,%eax; syscall; ud2        (the child, site 27)
-//   saved_rdx: .quad
-constexpr uint8_t kStub[32] = {0x48, 0x8d, 0x4a, 0xff, 0x48, 0x8b, 0x15, 0x15, 0x00, 0x00, 0x00, 0xe3,
-                               0x09, 0xb8, 0xf4, 0x00, 0x00, 0x02, 0x0f, 0x05, 0x0f, 0x0b, 0xb8, 0xf4,
-                               0x00, 0x00, 0x02, 0x0f, 0x05, 0x0f, 0x0b, 0x90};
-constexpr uint64_t kCallerSite = 18, kChildSite = 27, kSavedRdx = 32;
-
-// A spawn between its halves (the supervisor's own memory; it serves every process on one thread).
-struct Pending {
-    bool used = false;
-    int caller_pid = 0, caller_tid = 0, child = 0;
-    int rd = -1, wr = -1;
-    uint64_t stub = 0;
-    tracer::Regs regs{};  // the caller's, at its call
+// What the two sides of the fork need: the plan and the pipe on which the child reports its failure (closed
+// unwritten by a successful exec). Kept by the backend when the rest of the call runs as a repeated call.
+struct SpawnState {
     Plan plan;
+    int rd = -1, wr = -1;
 };
-Pending g_pending[256];
+static_assert(sizeof(SpawnState) <= Thread::kForkedCallState && std::is_trivially_copyable_v<SpawnState>);
 
-Pending* new_pending() {
-    for (Pending& s : g_pending)
-        if (!s.used) return &s;
-    // A caller that died between the halves leaves its slot behind.
-    for (Pending& s : g_pending)
-        if (syscall(SYS_tgkill, s.caller_pid, s.caller_tid, 0) != 0) return &s;
-    return nullptr;
-}
+using Side = Thread::ForkedCall::Side;
 
-Pending* second_half_of(Thread& t, bool* is_child) {
-    uint64_t site = t.regs().rip - 2;
-    for (Pending& s : g_pending) {
-        if (!s.used) continue;
-        if (site == s.stub + kCallerSite && t.tid() == s.caller_tid) return *is_child = false, &s;
-        if (site == s.stub + kChildSite && t.pid() == s.child) return *is_child = true, &s;
-    }
-    return nullptr;
-}
-
-// First half: the pipe, the stub, the fork.
-SysResult spawn_supervised(Thread& t, const Plan& p) {
-    Pending* s = new_pending();
-    if (!s) return SysResult::error(xnu::XNU_EAGAIN);
-    int fds[2];
-    int64_t r = t.sys(SYS_pipe2, {out(fds, sizeof fds), O_CLOEXEC});
-    if (r < 0) return from_linux(r);
-    int64_t stub = t.sys(SYS_mmap, {0, kPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0});
-    int64_t child = stub;
-    if (stub >= 0) {
-        uint8_t code[kSavedRdx + 8];
-        memcpy(code, kStub, sizeof kStub);
-        memcpy(code + kSavedRdx, &t.regs().rdx, 8);
-        int e = t.write(TraceeAddr(uint64_t(stub)), code, sizeof code);
-        child = e ? -EFAULT : t.sys(SYS_mprotect, {stub, kPage, PROT_READ | PROT_EXEC});
-        if (child >= 0) child = t.sys(SYS_clone, {SIGCHLD, 0, 0, 0, 0});
-    }
-    if (child < 0) {
-        if (stub >= 0) t.sys(SYS_munmap, {stub, kPage});
-        t.sys(SYS_close, {fds[0]});
-        t.sys(SYS_close, {fds[1]});
-        return from_linux(child);
-    }
-    *s = Pending{true, t.pid(), t.tid(), int(child), fds[0], fds[1], uint64_t(stub), t.regs(), p};
-    t.sys(SYS_close, {fds[1]});
-    t.regs().rip = uint64_t(stub);
-    t.regs().rdx = 0;
-    return SysResult::just_return();
-}
-
-// Second half, in the child or in the caller.
-SysResult finish_supervised(Thread& t, Pending& s, bool is_child) {
-    const Plan p = s.plan;
-    if (is_child) {
-        int err_fd = s.wr;
-        int e = child_side(t, p, s.rd, &err_fd);
-        if (e) child_failed(t, err_fd, e);
+// The rest of the call on one side of the fork.
+SysResult after_fork(Thread& t, const SpawnState& st, Thread::ForkedCall fc) {
+    if (fc.side == Side::Child) {
+        int err_fd = st.wr;
+        if (int e = child_side(t, st.plan, st.rd, &err_fd)) child_failed(t, err_fd, e);
         return SysResult::just_return();  // exec'd (its start registers), or gone
     }
-    t.regs() = s.regs;
-    SysResult r = await_child(t, p, s.child, s.rd);
-    uint64_t stub = s.stub;
-    s.used = false;
-    t.sys(SYS_munmap, {stub, kPage});  // the last call: the thread sits on the stub's `syscall`
+    t.sys(SYS_close, {st.wr});
+    SysResult r = await_child(t, st.plan, int(fc.child), st.rd);
+    t.end_forked_call();
     return r;
+}
+
+SysResult spawn_child(Thread& t, const Plan& p) {
+    int fds[2];
+    int64_t r = t.sys(SYS_pipe2, {out(fds, sizeof fds), O_CLOEXEC});
+    if (r < 0) return from_linux(r);
+    SpawnState st{p, fds[0], fds[1]};
+    Thread::ForkedCall fc = t.fork_in_call(&st, sizeof st);
+    if (fc.child < 0) {
+        t.sys(SYS_close, {fds[0]});
+        t.sys(SYS_close, {fds[1]});
+        return from_linux(fc.child);  // EAGAIN, ENOMEM
+    }
+    if (fc.side == Side::Deferred) return SysResult::just_return();
+    return after_fork(t, st, fc);
 }
 
 // ---- POSIX_SPAWN_SETEXEC -----------------------------------------------------------------------------------
@@ -707,15 +629,14 @@ SysResult spawn_exec(Thread& t, const Plan& p) {
 /// gets the file actions and attributes XNU applies, in XNU's order, and the image execve would start.
 SysResult sys_posix_spawn(Thread& t, TraceeAddr pid, TraceeAddr path, TraceeAddr adesc, TraceeAddr argv,
                           TraceeAddr envp) {
-    if (in_supervisor()) {
-        bool is_child = false;
-        if (Pending* s = second_half_of(t, &is_child)) return finish_supervised(t, *s, is_child);
-    }
+    SpawnState st;
+    Thread::ForkedCall fc;
+    if (t.resume_forked_call(&fc, &st, sizeof st)) return after_fork(t, st, fc);
     Plan p;
     p.pid = pid, p.path = path, p.argv = argv, p.envp = envp;
     XNU_TRY(parse(t, adesc, p));
     if (p.flags & kSetExec) return spawn_exec(t, p);
-    return in_supervisor() ? spawn_supervised(t, p) : spawn_inproc(t, p);
+    return spawn_child(t, p);
 }
 
 }  // namespace xnu_sys

@@ -6,11 +6,16 @@
 #include <fcntl.h>
 
 #include "common.hpp"
-#include "loader/commpage.hpp"
+#include "base/host.hpp"
 #include "procfs.hpp"
-#include "release.hpp"
+#include "base/release.hpp"
 
 namespace xnu_sys {
+
+using base::kKernVersion;
+using base::kOsRelease;
+using base::kOsVersion;
+using base::kProductVersion;
 namespace {
 
 enum class Type : uint8_t { Int, Quad, String, Opaque };
@@ -38,7 +43,7 @@ struct Node {
     Getter get;
 };
 
-const loader::HostFacts& host() { return loader::host_facts(); }
+const base::HostFacts& host() { return base::host_facts(); }
 
 int hostname(Thread& t, Value& v) {
     struct utsname u;
@@ -292,10 +297,10 @@ SysResult kern_procargs2(Thread& t, int pid, const Request& req) {
         t.sys(SYS_close, {fd});
         return total;
     };
-    if (pid == t.pid() && tracer::g_runtime.args_area) {
-        argc = tracer::g_runtime.argc;
-        pieces[npieces++] = {tracer::g_runtime.args_area + kKey, nullptr,
-                             tracer::g_runtime.args_area_end - tracer::g_runtime.args_area - kKey};
+    if (pid == t.pid() && base::g_runtime.args_area) {
+        argc = base::g_runtime.argc;
+        pieces[npieces++] = {base::g_runtime.args_area + kKey, nullptr,
+                             base::g_runtime.args_area_end - base::g_runtime.args_area - kKey};
     } else {
         char link[64];
         snprintf(link, sizeof link, "/proc/%d/exe", pid);

@@ -5,15 +5,17 @@
 #include <cstdint>
 #include <span>
 
-#include "result.hpp"
-#include "tracer/thread.hpp"
+#include "base/result.hpp"
+#include "base/xnu_call.hpp"
+#include "base/thread.hpp"
 
 namespace xnu_sys {
 
-// XNU x86_64 syscall classes: eax = class << 24 | number (xnu osfmk/mach/i386/syscall_sw.h).
-enum class SysClass : uint8_t { None = 0, Mach = 1, Bsd = 2, Machdep = 3, Diag = 4 };
-inline constexpr uint32_t kClassShift = 24;
-inline constexpr uint32_t kNumberMask = 0xffffff;
+using base::class_name;
+using base::kClassShift;
+using base::kNumberMask;
+using base::SysClass;
+using base::SysResult;
 
 // XnuEnosys: a slot xnu itself fills with enosys (ENOSYS, no signal); nothing for macrun to implement.
 enum class Support : uint8_t { Full, Partial, Missing, XnuEnosys };
@@ -24,7 +26,7 @@ enum class Decoder : uint8_t {
     AtFlags, AccMode,
 };
 
-using Thunk = SysResult (*)(tracer::Thread&, const uint64_t* args);
+using Thunk = SysResult (*)(base::Thread&, const uint64_t* args);
 
 struct SyscallEntry {
     SysClass cls;
@@ -36,12 +38,16 @@ struct SyscallEntry {
     Decoder decoders[8];
     const char* argnames[8];
     Thunk thunk;  // nullptr when the call is missing
+    // The master list's FLAGS column.
+    enum : uint8_t { kNoReturn = 1, kTrapPath = 2 };
+    uint8_t flags;
+
+    bool no_return() const { return flags & kNoReturn; }
+    bool trap_path() const { return flags & kTrapPath; }
 };
 
 // nullptr when xnu has no call with this number in this class.
 const SyscallEntry* lookup(SysClass cls, uint32_t nr);
 std::span<const SyscallEntry> all_entries();
-
-const char* class_name(SysClass cls);
 
 }  // namespace xnu_sys

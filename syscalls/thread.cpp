@@ -1,7 +1,7 @@
 // Threads: bsdthread_register, bsdthread_create, bsdthread_terminate, with libpthread's kernel protocol
 // (libpthread kern/kern_support.c): threads start at the registered thread-start routine with
 // rdi = pthread, rsi = thread port, rdx = function, rcx = argument, r8 = stack, r9 = flags.
-#include "abi/xnu_signal.hpp"
+#include "base/abi/xnu_signal.hpp"
 #include "common.hpp"
 #include "mach/mach.hpp"
 #include "mach/task.hpp"
@@ -69,7 +69,7 @@ SysResult sys_bsdthread_create(Thread& t, TraceeAddr func, TraceeAddr func_arg, 
         gs = pthread.addr + ps.tsd_offset;
         flags |= xnu::XNU_PTHREAD_START_TSD_BASE_SET;
     }
-    tracer::Regs start{};
+    base::Regs start{};
     start.rip = ps.threadstart;
     start.rdi = pthread.addr;
     start.rdx = func.addr;

@@ -5,9 +5,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "abi/translate.hpp"
-#include "abi/xnu.hpp"
-#include "tracer/runtime.hpp"
+#include "base/abi/translate.hpp"
+#include "base/abi/xnu.hpp"
+#include "base/runtime.hpp"
 
 namespace xnu_sys {
 namespace {
@@ -39,10 +39,10 @@ struct Line {
     }
 };
 
-void add_string(Line& l, tracer::Thread& t, uint64_t addr) {
+void add_string(Line& l, base::Thread& t, uint64_t addr) {
     if (!addr) return l.add("NULL");
     char s[256];
-    int err = t.read_cstr(tracer::TraceeAddr(addr), s, sizeof s);
+    int err = t.read_cstr(base::TraceeAddr(addr), s, sizeof s);
     if (err == xnu::XNU_EFAULT) return l.add("{:#x}", addr);
     l.add("\"");
     for (const char* p = s; *p; p++) {
@@ -62,7 +62,7 @@ void add_flags(Line& l, F format, int v) {
     l.add("{}", s);
 }
 
-void add_arg(Line& l, tracer::Thread& t, Decoder d, uint64_t v) {
+void add_arg(Line& l, base::Thread& t, Decoder d, uint64_t v) {
     int32_t i = int32_t(v);
     switch (d) {
         case Decoder::Int: return l.add("{}", int64_t(v));
@@ -105,14 +105,14 @@ void add_arg(Line& l, tracer::Thread& t, Decoder d, uint64_t v) {
     }
 }
 
-void add_prefix(Line& l, tracer::Thread* t) {
-    if (t) l.add("[{} {}] ", t->pid(), t->tid());
-    else l.add("[{}] ", getpid());
+void add_prefix(Line& l, base::Thread* t) {
+    char p[64];
+    l.add_raw(p, base::trace_prefix(t, p, sizeof p));
 }
 
 }  // namespace
 
-void trace_call(tracer::Thread& t, SysClass cls, uint32_t nr, const SyscallEntry* e, const uint64_t* args,
+void trace_call(base::Thread& t, SysClass cls, uint32_t nr, const SyscallEntry* e, const uint64_t* args,
                 const SysResult& res) {
     Line l;
     add_prefix(l, &t);
@@ -142,40 +142,7 @@ void trace_call(tracer::Thread& t, SysClass cls, uint32_t nr, const SyscallEntry
         case SysResult::Kind::Restart: l.add(" = ? ERESTART"); break;
         case SysResult::Kind::JustReturn: l.add(" = ?"); break;
     }
-    l.write_to(tracer::g_runtime.trace_fd);
-}
-
-void trace_unimplemented(const char* cls, uint32_t nr, const char* name) {
-    Line l;
-    l.add("macrun: unimplemented {} {} ({}): returning an error\n", cls, nr, name);
-    l.len--;  // write_to adds the newline
-    l.write_to(tracer::g_runtime.diag_fd);
-    if (tracer::g_runtime.trace_fd >= 0 && tracer::g_runtime.trace_fd != tracer::g_runtime.diag_fd) {
-        Line t;
-        add_prefix(t, nullptr);
-        t.add("unimplemented {} {} ({})", cls, nr, name);
-        t.write_to(tracer::g_runtime.trace_fd);
-    }
-}
-
-void trace_note(const char* text) {
-    Line l;
-    l.add("macrun: {}", text);
-    l.write_to(tracer::g_runtime.diag_fd);
-    if (tracer::g_runtime.trace_fd >= 0 && tracer::g_runtime.trace_fd != tracer::g_runtime.diag_fd) {
-        Line t;
-        add_prefix(t, nullptr);
-        t.add("{}", text);
-        t.write_to(tracer::g_runtime.trace_fd);
-    }
-}
-
-void trace_event(tracer::Thread* t, const char* text) {
-    if (tracer::g_runtime.trace_fd < 0) return;
-    Line l;
-    add_prefix(l, t);
-    l.add("--- {} ---", text);
-    l.write_to(tracer::g_runtime.trace_fd);
+    l.write_to(base::g_runtime.trace_fd);
 }
 
 }  // namespace xnu_sys

@@ -4,18 +4,17 @@
 
 #include <cstdint>
 
-#include "result.hpp"
+#include "base/diag.hpp"
+#include "base/result.hpp"
 #include "table.hpp"
-#include "tracer/thread.hpp"
+#include "base/thread.hpp"
 
 namespace xnu_sys {
 
-void trace_call(tracer::Thread& t, SysClass cls, uint32_t nr, const SyscallEntry* e, const uint64_t* args,
+void trace_call(base::Thread& t, SysClass cls, uint32_t nr, const SyscallEntry* e, const uint64_t* args,
                 const SysResult& res);
-void trace_unimplemented(const char* cls, uint32_t nr, const char* name);
-// A one-line diagnostic: "macrun: TEXT" on macrun's stderr, and in the trace.
-void trace_note(const char* text);
-// A free-form event line (process start, backend choice, signals).
-void trace_event(tracer::Thread* t, const char* text);
+using base::report_unimplemented;
+using base::trace_event;
+using base::trace_note;
 
 }  // namespace xnu_sys

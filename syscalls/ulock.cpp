@@ -85,7 +85,7 @@ SysResult do_wait(Thread& t, uint32_t operation, TraceeAddr addr, uint64_t value
         // Linux futexes are 32-bit: a 64-bit word waits on its low half, which a wake for it always reaches.
         struct timespec ts{int64_t(timeout_ns / 1000000000), int64_t(timeout_ns % 1000000000)};
         int fop = FUTEX_WAIT | (op.shared ? 0 : FUTEX_PRIVATE_FLAG);
-        ret = t.sys(SYS_futex, {addr, fop, uint32_t(cur), timeout_ns ? in(ts) : tracer::LinuxArg(nullptr), 0, 0});
+        ret = t.sys(SYS_futex, {addr, fop, uint32_t(cur), timeout_ns ? in(ts) : base::LinuxArg(nullptr), 0, 0});
     }
     int32_t left = w->count.fetch_sub(1) - 1;
     if (err) return result(flags, err, 0);

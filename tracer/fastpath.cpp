@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "inproc_thread.hpp"
-#include "runtime.hpp"
+#include "tracer/common.hpp"
 #include "syscalls/dispatch.hpp"
 
 extern "C" void macrun_fast_entry();
@@ -42,15 +42,16 @@ Site g_sites[kMaxSites];
 std::atomic<unsigned> g_nsites{0};
 std::atomic_flag g_lock = ATOMIC_FLAG_INIT;
 
-// XNU calls whose handlers may set registers themselves (EJUSTRETURN) or replace the process image stay on
-// the trapping path: BSD indirect (0), fork (2), execve (59), vfork (66), sigreturn (184),
-// bsdthread_create/terminate (360/361), __mac_execve (380), posix_spawn (244).
+// Calls the master list marks trap_path (their handlers set registers themselves, fork or replace the process)
+// stay on the trapping path, and so does the BSD indirect call (0), whose number is an argument.
 bool patchable(uint32_t eax) {
-    if ((eax >> 24) != 2) return (eax >> 24) == 1 || (eax >> 24) == 3;
-    switch (eax & 0xffffff) {
-        case 0: case 2: case 59: case 66: case 184: case 244: case 360: case 361: case 380: return false;
-        default: return true;
-    }
+    auto cls = xnu_sys::SysClass(eax >> xnu_sys::kClassShift);
+    uint32_t nr = eax & xnu_sys::kNumberMask;
+    if (cls != xnu_sys::SysClass::Bsd && cls != xnu_sys::SysClass::Mach && cls != xnu_sys::SysClass::Machdep)
+        return false;
+    if (cls == xnu_sys::SysClass::Bsd && nr == 0) return false;
+    const xnu_sys::SyscallEntry* e = xnu_sys::lookup(cls, nr);
+    return !(e && e->trap_path());
 }
 
 bool mem_write(uint64_t addr, const void* p, size_t n) {
@@ -196,9 +197,9 @@ extern "C" void macrun_fast_syscall(tracer::fastpath::FastFrame* f, uint8_t* fxs
     memcpy(&r.rip, reinterpret_cast<const uint8_t*>(f->ret) + fastpath::kSiteEndOffset, 8);
     auto eax = uint32_t(f->rax);
     InprocThread t(r, nullptr, fxsave);
-    xnu_sys::SysResult res;
+    base::SysResult res;
     do res = xnu_sys::dispatch(t, eax);
-    while (res.kind == xnu_sys::SysResult::Kind::Restart);  // signals were already delivered in between
+    while (res.kind == base::SysResult::Kind::Restart);  // signals were already delivered in between
     xnu_sys::apply_result(t.regs(), eax, res);
     const Regs& o = t.regs();
     f->rax = o.rax, f->rdx = o.rdx, f->rflags = o.rflags;

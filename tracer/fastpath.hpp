@@ -9,7 +9,7 @@
 
 #include <cstdint>
 
-#include "thread.hpp"
+#include "tracer/common.hpp"
 
 namespace tracer::fastpath {
 

@@ -12,9 +12,9 @@
 #include "sud.hpp"
 #include "inproc_thread.hpp"
 #include "mach/klock.hpp"
-#include "runtime.hpp"
+#include "tracer/common.hpp"
 #include "syscalls/dispatch.hpp"
-#include "syscalls/abi/xnu_signal.hpp"
+#include "base/abi/xnu_signal.hpp"
 #include "syscalls/signal.hpp"
 
 namespace tracer {
@@ -24,6 +24,8 @@ int g_inproc_pid;
 namespace {
 
 constexpr size_t kAltStackSize = 64 * 1024;
+// Stack that delivering a signal may still use below the Linux handler's frame (deliver_signal's buffers).
+constexpr uint64_t kFrameReserve = 16 * 1024;
 
 Regs from_gregs(const greg_t* g) {
     Regs r{};
@@ -47,9 +49,10 @@ void to_gregs(const Regs& r, greg_t* g) {
 
 // Hands a signal to the program: its Darwin handler through its trampoline, or the default action when it
 // has none. Returns with the frame's registers updated.
-void to_program(int lsig, siginfo_t* si, ucontext_t* uc) {
+void to_program(int lsig, siginfo_t* si, ucontext_t* uc, uint64_t frame_below = 0) {
     InprocThread t(from_gregs(uc->uc_mcontext.gregs), uc, nullptr);
     xnu_sys::SignalEvent ev = xnu_sys::event_from_linux(*si);
+    ev.frame_below = frame_below;
     if (ev.sig && xnu_sys::deliver_signal(t, ev)) {
         to_gregs(t.regs(), uc->uc_mcontext.gregs);
         return;
@@ -96,7 +99,7 @@ void linux_call_from_program(siginfo_t* si, ucontext_t* uc) {
         return;
     }
     g[REG_RAX] = greg_t(nr);
-    xnu_sys::report_linux_call(nr, reinterpret_cast<uint64_t>(si->si_call_addr));
+    base::report_linux_call(nr, reinterpret_cast<uint64_t>(si->si_call_addr));
 }
 
 void on_sigsys(int, siginfo_t* si, void* ctx) {
@@ -114,13 +117,15 @@ void on_sigsys(int, siginfo_t* si, void* ctx) {
             xnu_sys::mark_pending(t, xnu::XNU_SIGSYS);
             return;
         }
-        to_program(SIGSYS, si, uc);
+        // This handler runs on the interrupted stack, so its own frame lies where the program's handler frame
+        // would go: build that one below everything this handler still uses.
+        to_program(SIGSYS, si, uc, reinterpret_cast<uint64_t>(__builtin_frame_address(0)) - kFrameReserve);
         return;
     }
     InprocThread t(from_gregs(uc->uc_mcontext.gregs), uc, nullptr);
     auto eax = uint32_t(si->si_syscall);
     uint64_t site_end = t.regs().rip;
-    xnu_sys::SysResult r = xnu_sys::dispatch(t, eax);
+    base::SysResult r = xnu_sys::dispatch(t, eax);
     xnu_sys::apply_result(t.regs(), eax, r);
     to_gregs(t.regs(), uc->uc_mcontext.gregs);
     // Next time this site runs, it calls macrun directly instead of trapping.
@@ -143,7 +148,7 @@ void on_sigsegv(int sig, siginfo_t* si, void* ctx) {
         insn[1] == 0x82) {
         t.regs().rip += 2;
         auto eax = uint32_t(3u << 24 | (uint32_t(g[REG_RAX]) & 0xffffff));
-        xnu_sys::SysResult r = xnu_sys::dispatch(t, eax);
+        base::SysResult r = xnu_sys::dispatch(t, eax);
         xnu_sys::apply_result(t.regs(), eax, r);
         to_gregs(t.regs(), g);
         return;
@@ -205,17 +210,17 @@ void InprocThread::start_thread(int64_t, const Regs& start) {
 
 }  // namespace tracer
 
-extern "C" void macrun_enter_regs(const tracer::Regs* r);
+extern "C" void macrun_enter_regs(const base::Regs* r);
 
 // The first code of a new program thread, on its own stack: macrun's per-thread state, the %gs base
 // (the TSD area), then the program's thread-start routine.
 extern "C" [[noreturn]] void macrun_thread_start(tracer::ThreadStart* block) {
     while (!__atomic_load_n(&block->ready, __ATOMIC_ACQUIRE))
-        tracer::raw_syscall(SYS_futex, long(&block->ready), FUTEX_WAIT_PRIVATE, 0, 0);
+        base::raw_syscall(SYS_futex, long(&block->ready), FUTEX_WAIT_PRIVATE, 0, 0);
     tracer::ThreadStart ts = *block;
     tracer::setup_thread_altstack();
     if (tracer::sud::active()) tracer::sud::enable_current_thread();
-    if (ts.gs_base) tracer::raw_syscall(SYS_arch_prctl, ARCH_SET_GS, long(ts.gs_base));
+    if (ts.gs_base) base::raw_syscall(SYS_arch_prctl, ARCH_SET_GS, long(ts.gs_base));
     macrun_enter_regs(&ts.regs);
     __builtin_unreachable();
 }
@@ -251,6 +256,7 @@ int inproc_install() {
     xnu_sys::set_internal_signals((1ULL << (SIGSYS - 1)) | (1ULL << (SIGSEGV - 1)) | (1ULL << (SIGBUS - 1)) |
                                   (1ULL << (SIGTRAP - 1)));
     g_runtime.backend = "inproc";
+    g_runtime.caps = {true, base::BackendCaps::MachWait::SharedRegion};
     if (g_runtime.fastpath && fastpath::init() != 0) g_runtime.fastpath = false;
     return 0;
 }

@@ -1,15 +1,16 @@
-#include "inproc_fork.hpp"
-
+#include <csignal>
 #include <fcntl.h>
 #include <sys/syscall.h>
 
 #include "inproc_thread.hpp"
-#include "raw_syscall.hpp"
-#include "runtime.hpp"
+#include "tracer/common.hpp"
 #include "sud.hpp"
 
 namespace tracer {
+namespace {
 
+// What the child of a fork made by a handler must redo: the child is a copy of the whole process, macrun
+// included, but a few things macrun keeps name the parent. Async-signal-safe.
 void inproc_after_fork() {
     // Signals the handlers send to "this process" (nosys's SIGSYS, default actions) must reach the child.
     g_inproc_pid = int(raw_syscall(SYS_getpid));
@@ -29,6 +30,17 @@ void inproc_after_fork() {
             g_runtime.self_mem_fd = -1;
         }
     }
+}
+
+}  // namespace
+
+int64_t InprocThread::fork_process() {
+    int64_t r = raw_syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+    if (r == 0) {
+        inproc_after_fork();
+        became_child(g_inproc_pid);
+    }
+    return r;
 }
 
 }  // namespace tracer

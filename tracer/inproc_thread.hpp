@@ -1,6 +1,7 @@
 // The calling thread as seen from inside its own process (the in-process backend and its patched fast path):
-// Linux calls are direct system calls and memory is reached with process_vm_readv/writev on the process
-// itself, so that a bad pointer is EFAULT, never a fault inside macrun.
+// Linux calls are direct system calls, and the program's memory is copied with a fault-catching copy
+// (macrun_safe_copy, whose faults the SIGSEGV and SIGBUS handlers turn into EFAULT), so that a bad pointer is
+// EFAULT, never a crash of macrun.
 #pragma once
 
 #include <algorithm>
@@ -10,9 +11,8 @@
 #include <sys/uio.h>
 #include <ucontext.h>
 
-#include "raw_syscall.hpp"
-#include "syscalls/abi/xnu.hpp"
-#include "thread.hpp"
+#include "tracer/common.hpp"
+#include "base/abi/xnu.hpp"
 
 extern "C" long macrun_safe_copy(void* dst, const void* src, size_t n);
 extern "C" long macrun_clone_thread(unsigned long flags, uint64_t child_stack);
@@ -53,6 +53,15 @@ class InprocThread final : public Thread {
     int64_t create_thread(uint64_t stack, uint64_t gs_base) override;
     void start_thread(int64_t tid, const Regs& start) override;
     void exit_thread(uint64_t addr, uint64_t len) override { macrun_unmap_and_exit(addr, len); }
+
+    // A fork returns here in both processes; the child redoes what named its parent (inproc_fork.cpp).
+    int64_t fork_process() override;
+    ForkedCall fork_in_call(const void*, size_t) override {
+        int64_t r = fork_process();
+        return {r == 0 ? ForkedCall::Side::Child : ForkedCall::Side::Parent, r};
+    }
+    bool resume_forked_call(ForkedCall*, void*, size_t) override { return false; }
+    void end_forked_call() override {}
 
     bool get_fxsave(uint8_t* image) override {
         const void* src = uc_ ? static_cast<const void*>(uc_->uc_mcontext.fpregs) : fxsave_;

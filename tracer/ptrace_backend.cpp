@@ -17,14 +17,14 @@
 
 #include "loader/commpage.hpp"
 #include "ptrace_fiber.hpp"
-#include "runtime.hpp"
-#include "syscalls/abi/xnu.hpp"
+#include "ptrace_forked_call.hpp"
+#include "tracer/common.hpp"
+#include "base/abi/xnu.hpp"
 #include "syscalls/common.hpp"
 #include "syscalls/dispatch.hpp"
 #include "syscalls/signal.hpp"
-#include "syscalls/abi/xnu_signal.hpp"
+#include "base/abi/xnu_signal.hpp"
 #include "syscalls/trace.hpp"
-#include "thread.hpp"
 
 namespace tracer {
 namespace {
@@ -144,6 +144,16 @@ class PtraceThread final : public Thread {
         if (addr && len) sys(SYS_munmap, {addr, len});
         sys(SYS_exit, {0});
     }
+
+    // The child stops at its first instruction and is given its registers by the supervisor (adopt_child).
+    int64_t fork_process() override { return sys(SYS_clone, {SIGCHLD, 0, 0, 0, 0}); }
+    ForkedCall fork_in_call(const void* state, size_t len) override {
+        return ptrace_fork::fork_in_call(*this, state, len);
+    }
+    bool resume_forked_call(ForkedCall* call, void* state, size_t len) override {
+        return ptrace_fork::resume(*this, call, state, len);
+    }
+    void end_forked_call() override { ptrace_fork::end(*this); }
 
     uint64_t linux_sigmask() override {
         uint64_t m = 0;
@@ -316,7 +326,7 @@ void PtraceThread::settle_children(const Regs& base, uint32_t eax) {
     for (int i = 0; i < nchildren_; i++) {
         if (children_[i].process) {
             Regs r = base;
-            xnu_sys::apply_result(r, eax, xnu_sys::SysResult::ok2(uint64_t(children_[i].tid), 1));
+            xnu_sys::apply_result(r, eax, base::SysResult::ok2(uint64_t(children_[i].tid), 1));
             g_pending_start[children_[i].tid] = PendingStart{r, 0};
         }
         release(children_[i].tid);
@@ -328,7 +338,7 @@ void PtraceThread::settle_children(const Regs& base, uint32_t eax) {
 void serve_call(int tid, const user_regs_struct& u) {
     PtraceThread t(g_tgid[tid], tid, u);
     auto eax = uint32_t(u.orig_rax);
-    xnu_sys::SysResult r = xnu_sys::dispatch(t, eax);
+    base::SysResult r = xnu_sys::dispatch(t, eax);
     Regs before = t.regs();
     xnu_sys::apply_result(t.regs(), eax, r);
     t.settle_children(before, eax);
@@ -348,7 +358,7 @@ bool handle_int82(int tid) {
     PtraceThread t(g_tgid[tid], tid, u, false);
     t.regs().rip += 2;
     auto eax = uint32_t(3u << 24 | (uint32_t(u.rax) & 0xffffff));
-    xnu_sys::SysResult r = xnu_sys::dispatch(t, eax);
+    base::SysResult r = xnu_sys::dispatch(t, eax);
     xnu_sys::apply_result(t.regs(), eax, r);
     t.finish_stopped();
     return true;
@@ -376,7 +386,7 @@ int install_caught(Thread& t, int lsig, const xnu_sys::SigAction& act) {
     struct { uint64_t handler, flags, restorer, mask; } k{};
     if (act.flags & xnu::XNU_SA_NOCLDSTOP) k.flags |= SA_NOCLDSTOP;
     if (act.flags & xnu::XNU_SA_NOCLDWAIT) k.flags |= SA_NOCLDWAIT;
-    int64_t r = t.sys(SYS_rt_sigaction, {lsig, in(&k, sizeof k), nullptr, 8});
+    int64_t r = t.sys(SYS_rt_sigaction, {lsig, base::in(&k, sizeof k), nullptr, 8});
     return r < 0 ? int(r) : 0;
 }
 
@@ -386,7 +396,7 @@ int install_caught(Thread& t, int lsig, const xnu_sys::SigAction& act) {
     g_tgid_of_main = main_pid;
     g_tgid[main_pid] = main_pid;
     // What handlers keep per process (see ptrace_fiber.hpp).
-    fiber::add_process_global(&xnu_sys::process_state(), sizeof(xnu_sys::ProcessState));
+    fiber::add_process_global(&base::process_state(), sizeof(xnu_sys::ProcessState));
     fiber::add_process_global(g_runtime.exec_path, sizeof g_runtime.exec_path);
     size_t signal_state_size = 0;
     void* signal_state = xnu_sys::process_signal_state(&signal_state_size);
@@ -468,6 +478,9 @@ int ptrace_attach_supervisor() {
         pid_t sup = fork();
         if (sup != 0) _exit(sup < 0 ? 1 : 0);
         close(sync[0]);
+        // Handlers run here, in the supervisor, for every process of the program; a waiting thread sleeps on a
+        // page of its task that this process maps too.
+        g_runtime.caps = {false, base::BackendCaps::MachWait::TaskPage};
         // A session of its own: Ctrl-C, Ctrl-Z and hang-ups on the program's terminal are for the program, not
         // for its supervisor (whose death would kill the program through PTRACE_O_EXITKILL).
         setsid();
@@ -490,7 +503,6 @@ int ptrace_attach_supervisor() {
     ssize_t n = read(sync[0], &ok, 1);
     close(sync[0]);
     if (n != 1 || !ok) return -EPERM;
-    g_runtime.backend = "ptrace";
     return 0;
 }
 

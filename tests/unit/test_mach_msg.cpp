@@ -10,7 +10,7 @@
 #include "mach/mach.hpp"
 #include "mach/mach_port.hpp"
 #include "mach/task.hpp"
-#include "syscalls/common.hpp"
+#include "mach_traps.gen.hpp"
 #include "test_mach_fixture.hpp"
 
 using namespace mach;

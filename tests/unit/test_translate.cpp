@@ -14,8 +14,8 @@
 #include <cstring>
 #include <string>
 
-#include "syscalls/abi/translate.hpp"
-#include "syscalls/abi/xnu.hpp"
+#include "base/abi/translate.hpp"
+#include "base/abi/xnu.hpp"
 
 namespace {
 

@@ -8,10 +8,10 @@
 #include <unistd.h>
 #include <vector>
 
-#include "binfmt.hpp"
-#include "conform.hpp"
-#include "inspect.hpp"
-#include "loader/exec.hpp"
+#include "cli/binfmt.hpp"
+#include "cli/conform.hpp"
+#include "cli/inspect.hpp"
+#include "cli/start.hpp"
 #include "syscalls/table.hpp"
 
 extern char** environ;
@@ -48,7 +48,7 @@ int print_syscalls(bool missing_only) {
                             : e.support == xnu_sys::Support::Partial   ? "partial"
                             : e.support == xnu_sys::Support::XnuEnosys ? "ENOSYS on xnu too"
                                                                        : "missing";
-        fmt::print("{:<13} {:>4}  {:<40} {}{}{}\n", xnu_sys::class_name(e.cls), e.nr, e.name, level,
+        fmt::print("{:<13} {:>4}  {:<40} {}{}{}\n", base::class_name(e.cls), e.nr, e.name, level,
                    *e.note ? ": " : "", e.note);
     }
     fmt::print("{} implemented, {} partial, {} missing, {} ENOSYS on xnu too\n", counts[0], counts[1], counts[2],

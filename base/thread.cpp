@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "syscalls/abi/xnu.hpp"
+#include "base/abi/xnu.hpp"
 
-namespace tracer {
+namespace base {
 
 int Thread::read_cstr(TraceeAddr src, char* dst, size_t cap) {
     size_t got = 0;
@@ -20,4 +20,4 @@ int Thread::read_cstr(TraceeAddr src, char* dst, size_t cap) {
     return xnu::XNU_ENAMETOOLONG;
 }
 
-}  // namespace tracer
+}  // namespace base

@@ -1,4 +1,4 @@
-#include "exec.hpp"
+#include "cli/start.hpp"
 
 #include <cerrno>
 #include <climits>
@@ -12,16 +12,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commpage.hpp"
+#include "loader/commpage.hpp"
 #include "mach/kglobals.hpp"
-#include "macho.hpp"
-#include "map.hpp"
+#include "loader/macho.hpp"
+#include "loader/map.hpp"
 #include "syscalls/common.hpp"
 #include "syscalls/signal.hpp"
 #include "syscalls/trace.hpp"
 #include "tracer/inproc.hpp"
 #include "tracer/ptrace_backend.hpp"
-#include "tracer/runtime.hpp"
+#include "base/runtime.hpp"
 #include "tracer/seccomp.hpp"
 #include "tracer/sud.hpp"
 
@@ -45,7 +45,7 @@ int reserve_fd(int fd, int slot) {
     int floor = rl.rlim_cur > 64 ? int(rl.rlim_cur) - 8 : 32;
     int hi = fcntl(fd, F_DUPFD_CLOEXEC, floor);
     if (hi < 0) hi = fcntl(fd, F_DUPFD_CLOEXEC, 32);
-    tracer::g_runtime.reserved_fds[slot] = hi;
+    base::g_runtime.reserved_fds[slot] = hi;
     return hi;
 }
 
@@ -97,36 +97,36 @@ int exec_macho(const ExecOptions& opts) {
     }
 
     // Where macrun writes: the trace and its own diagnostics, on descriptors the program cannot touch.
-    tracer::g_runtime.diag_fd = reserve_fd(STDERR_FILENO, 0);
-    if (tracer::g_runtime.diag_fd < 0) tracer::g_runtime.diag_fd = STDERR_FILENO;
+    base::g_runtime.diag_fd = reserve_fd(STDERR_FILENO, 0);
+    if (base::g_runtime.diag_fd < 0) base::g_runtime.diag_fd = STDERR_FILENO;
     if (!opts.trace_file.empty()) {
         int tfd = opts.trace_file == "-" ? dup(STDERR_FILENO)
                                          : open(opts.trace_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (tfd < 0) return fail(opts.trace_file, fmt::format("cannot open trace file: {}", strerror(errno)), 1);
-        tracer::g_runtime.trace_fd = reserve_fd(tfd, 1);
+        base::g_runtime.trace_fd = reserve_fd(tfd, 1);
         close(tfd);
     } else if (opts.trace_fd >= 0 && fcntl(opts.trace_fd, F_SETFD, FD_CLOEXEC) == 0) {
         // Passed on by a traced program's execve: kept at its number, which a ptrace supervisor also uses.
-        tracer::g_runtime.trace_fd = tracer::g_runtime.reserved_fds[1] = opts.trace_fd;
+        base::g_runtime.trace_fd = base::g_runtime.reserved_fds[1] = opts.trace_fd;
     }
-    tracer::g_runtime.no_fastpath_option = !opts.fastpath;
+    base::g_runtime.no_fastpath_option = !opts.fastpath;
     // In process, the session's Mach kernel: the region handed on by the macrun that exec'd this one, or a new
     // one. Mapped now, before the program's limits (RLIMIT_FSIZE, RLIMIT_AS) can stand in the way; its
     // descriptor is kept out of the program's sight.
     if (opts.backend == Backend::Inproc && !traced_by_supervisor()) {
-        tracer::g_runtime.mach_fd = opts.mach_fd;
-        snprintf(tracer::g_runtime.session, sizeof tracer::g_runtime.session, "%s", opts.session.c_str());
+        base::g_runtime.mach_fd = opts.mach_fd;
+        snprintf(base::g_runtime.session, sizeof base::g_runtime.session, "%s", opts.session.c_str());
         mach::kg();
-        int fd = tracer::g_runtime.mach_fd;
-        tracer::g_runtime.mach_fd = reserve_fd(fd, 2);
-        if (tracer::g_runtime.mach_fd >= 0 && tracer::g_runtime.mach_fd != fd) close(fd);
-        else tracer::g_runtime.mach_fd = fd;
+        int fd = base::g_runtime.mach_fd;
+        base::g_runtime.mach_fd = reserve_fd(fd, 2);
+        if (base::g_runtime.mach_fd >= 0 && base::g_runtime.mach_fd != fd) close(fd);
+        else base::g_runtime.mach_fd = fd;
     }
     // The absolute path, resolved now: what proc_pidpath reports, whatever the program's cwd becomes.
     char resolved[PATH_MAX];
-    snprintf(tracer::g_runtime.exec_path, sizeof tracer::g_runtime.exec_path, "%s",
+    snprintf(base::g_runtime.exec_path, sizeof base::g_runtime.exec_path, "%s",
              realpath(path.c_str(), resolved) ? resolved : path.c_str());
-    xnu_sys::init_process_state();
+    base::init_process_state();
     xnu_sys::adopt_inherited_dispositions();
     // The process is the program now: ps, /proc/PID/comm and XNU's p_comm show its name, not macrun's.
     std::string base = path.substr(path.rfind('/') + 1);
@@ -145,17 +145,17 @@ int exec_macho(const ExecOptions& opts) {
     if (std::string err = allocate_stack(stack_size, top); !err.empty()) return fail(path, err);
     StackImage stack;
     build_stack(top, opts.argv, opts.envp, apple_strings(path, top, stack_size), 0, stack);
-    tracer::g_runtime.args_area = stack.strings;
-    tracer::g_runtime.args_area_end = stack.strings_end;
-    tracer::g_runtime.argc = int(stack.argc);
+    base::g_runtime.args_area = stack.strings;
+    base::g_runtime.args_area_end = stack.strings_end;
+    base::g_runtime.argc = int(stack.argc);
 
-    tracer::g_runtime.fastpath = opts.fastpath && opts.backend == Backend::Inproc;
+    base::g_runtime.fastpath = opts.fastpath && opts.backend == Backend::Inproc;
     int rc = 0;
     if (opts.backend == Backend::Inproc) {
         rc = tracer::inproc_install();
     } else {
         // Set before the supervisor is forked: it runs execve for the program and passes the backend on.
-        tracer::g_runtime.backend = "ptrace";
+        base::g_runtime.backend = "ptrace";
         if (!traced_by_supervisor()) rc = tracer::ptrace_attach_supervisor();
     }
     if (rc != 0) return fail(path, fmt::format("cannot set up the {} backend: {}",
@@ -168,9 +168,9 @@ int exec_macho(const ExecOptions& opts) {
 
     char event[1200];
     snprintf(event, sizeof event, "exec %s (backend %s%s, slide %#llx, entry %#llx)", path.c_str(),
-             tracer::g_runtime.backend, tracer::g_runtime.fastpath ? " with fast path" : "", static_cast<unsigned long long>(mapped.slide),
+             base::g_runtime.backend, base::g_runtime.fastpath ? " with fast path" : "", static_cast<unsigned long long>(mapped.slide),
              static_cast<unsigned long long>(mapped.entry));
-    xnu_sys::trace_event(nullptr, event);
+    base::trace_event(nullptr, event);
 
     if (img.unixthread) macrun_enter_thread(mapped.entry, stack.sp);
     macrun_enter_main(mapped.entry, stack.sp, stack.argc, stack.argv, stack.envp, stack.apple);

@@ -1,5 +1,5 @@
 #include "runtime.hpp"
 
-namespace tracer {
+namespace base {
 Runtime g_runtime;
-}  // namespace tracer
+}  // namespace base

@@ -1,4 +1,4 @@
-#include "conform.hpp"
+#include "cli/conform.hpp"
 
 #include <algorithm>
 #include <chrono>

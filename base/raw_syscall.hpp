@@ -1,7 +1,7 @@
 // Linux system calls without libc: no errno, no cancellation points, safe inside the SIGSYS handler.
 #pragma once
 
-namespace tracer {
+namespace base {
 
 inline long raw_syscall(long n, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, long f = 0) {
     register long r10 __asm__("r10") = d;
@@ -15,4 +15,4 @@ inline long raw_syscall(long n, long a = 0, long b = 0, long c = 0, long d = 0, 
     return ret;
 }
 
-}  // namespace tracer
+}  // namespace base

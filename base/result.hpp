@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-namespace xnu_sys {
+namespace base {
 
 struct SysResult {
     enum class Kind : uint8_t { Value, Error, Restart, JustReturn };
@@ -37,4 +37,4 @@ struct SysResult {
         if (int try_err_ = (expr); try_err_ != 0) return try_err_; \
     } while (0)
 
-}  // namespace xnu_sys
+}  // namespace base

@@ -1,4 +1,4 @@
-#include "binfmt.hpp"
+#include "cli/binfmt.hpp"
 
 #include <cerrno>
 #include <climits>

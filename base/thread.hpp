@@ -11,7 +11,7 @@
 #include <initializer_list>
 #include <type_traits>
 
-namespace tracer {
+namespace base {
 
 // An address in the tracee. It cannot be dereferenced; it is read and written only through Thread.
 struct TraceeAddr {
@@ -90,6 +90,30 @@ class Thread {
     // thread's stack is used once the unmap is done. Does not return when it succeeds.
     virtual void exit_thread(uint64_t unmap_addr, uint64_t unmap_len) = 0;
 
+    // Makes a child process that is a copy of the caller, as fork(2), and returns the child's pid (or -errno,
+    // Linux) to the caller. Where handlers run in the program's own process the handler also returns in the
+    // child, with 0, and this object then stands for the child's only thread; a supervisor instead gives the
+    // child its registers itself, and the handler sees only the caller's side.
+    virtual int64_t fork_process() = 0;
+
+    // posix_spawn's shape: a fork in the middle of a call, after which the rest of the handler runs in both
+    // processes (the child applies file actions and execs, the caller waits for its verdict).
+    //
+    // fork_in_call returns Parent with the child's pid, or Child, where handlers run in the program's own
+    // process. A supervisor can run code only as a stopped thread, so it returns Deferred: it has kept `state`
+    // and arranged for both processes to make the same call again, and the handler returns just_return().
+    // Each repeated call finds its side and the state through resume_forked_call (false for any other call).
+    // The caller's side ends with end_forked_call, as its last Linux call. A failed fork gives child < 0.
+    struct ForkedCall {
+        enum class Side : uint8_t { Parent, Child, Deferred };
+        Side side = Side::Parent;
+        int64_t child = 0;
+    };
+    static constexpr size_t kForkedCallState = 512;  // the most handler state a deferred fork keeps
+    virtual ForkedCall fork_in_call(const void* state, size_t len) = 0;
+    virtual bool resume_forked_call(ForkedCall* call, void* state, size_t len) = 0;
+    virtual void end_forked_call() = 0;
+
     template <typename T>
     int read(TraceePtr<T> p, T& v) { return read(TraceeAddr(p.addr), &v, sizeof v); }
     template <typename T>
@@ -110,4 +134,4 @@ class Thread {
     int pid_, tid_;
 };
 
-}  // namespace tracer
+}  // namespace base
