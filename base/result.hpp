@@ -1,5 +1,6 @@
 // The typed result of every XNU call handler. Handlers never touch registers: they return a SysResult, and
-// tracer/registers.cpp (the one place) turns it into rax/rdx/CF for BSD calls or rax for Mach traps.
+// syscalls/dispatch.cpp (apply_result, the one place) turns it into rax/rdx/CF for BSD calls or rax for Mach
+// traps.
 #pragma once
 
 #include <cstdint>

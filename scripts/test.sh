@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: unit tests, the Mach-O conformance programs under each backend, command-line
-# integration tests, the parser fuzzer (bounded) and the LIEF differential check. Ends with "N passed, N failed".
+# The whole test suite: the layering check, unit tests, the Mach-O conformance programs under each backend,
+# command-line integration tests, the parser fuzzer (bounded) and the LIEF differential check. Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ninja -C build >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
@@ -17,6 +17,11 @@ count_from() {
 }
 
 logs=$(mktemp -d)
+
+echo "== layering (tests/check_layering.py: includes only go down the layers)"
+python3 tests/check_layering.py >"$logs/layering" 2>&1
+grep -v -E '^[0-9]+ passed' "$logs/layering" | head -n 30
+count_from "$logs/layering"
 
 echo "== unit tests"
 timeout 300 build/tests/unit-tests >"$logs/unit" 2>&1

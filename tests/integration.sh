@@ -37,6 +37,8 @@ output_has() {  # output_has PATTERN COMMAND...: stdout+stderr contain PATTERN (
 
 for b in inproc ptrace; do
     check "[$b] hello prints its greeting" output_has '^Hello from a macOS program' $M --backend=$b run $P/hello
+    check "[$b] hello checks its own write: stdout on /dev/full fails it (status 1)" \
+        bash -c "$M --backend=$b run $P/hello >/dev/full 2>$tmp/full.err; [ \$? -eq 1 ] && grep -q 'did not write' $tmp/full.err"
     check "[$b] exit status 3 reaches the shell" status_is 3 $M --backend=$b run $C/exitcode 3
     check "[$b] exit status 255" status_is 255 $M --backend=$b run $C/exitcode 255
     check "[$b] PIE image (random slide) runs" status_is 7 $M --backend=$b run $C/exitcode-pie 7

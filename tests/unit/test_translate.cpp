@@ -1,4 +1,4 @@
-// Unit tests for syscalls/abi: XNU ABI layouts and the Linux <-> XNU translation tables.
+// Unit tests for base/abi: XNU ABI layouts and the Linux <-> XNU translation tables.
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
