@@ -30,8 +30,9 @@ void usage(FILE* out) {
                "                                                run Mach-O conformance programs, print TAP\n"
                "options:\n"
                "  --trace[=FILE]        print every XNU call, decoded, to stderr or FILE\n"
-               "  --backend=inproc|ptrace\n"
-               "                        how calls are intercepted (default inproc: in-process SIGSYS)\n"
+               "  --backend=NAME        how calls are intercepted:\n");
+    for (const tracer::Backend& b : tracer::backends()) fmt::print(out, "                          {:<8} {}\n", b.name, b.what);
+    fmt::print(out,
                "  --no-fastpath         inproc: keep every call on the SIGSYS path (no call-site rewriting)\n"
                "  --session=NAME        inproc: join the Mach session NAME (or MACRUN_SESSION=NAME): programs\n"
                "                        started apart share one Mach kernel and bootstrap server\n"
@@ -59,7 +60,7 @@ int print_syscalls(bool missing_only) {
 // Runs the program with this process's environment. MACRUN_TRACE_FD: a traced Mach-O program started the
 // Linux program that started this macrun (directly, or through binfmt_misc); the variable is macrun's, never
 // the program's.
-int run(loader::ExecOptions& opts) {
+int run(cli::ExecOptions& opts) {
     for (char** e = environ; *e; e++) {
         if (!strncmp(*e, "MACRUN_MACH_FD=", 15)) {
             // The Mach kernel of the session a Mach-O program started the Linux program in.
@@ -86,13 +87,13 @@ int run(loader::ExecOptions& opts) {
             return 2;
         }
     }
-    return loader::exec_macho(opts);
+    return cli::exec_macho(opts);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    loader::ExecOptions opts;
+    cli::ExecOptions opts;
     bool whole_argv = false;
     int i = 1;
     // Started by binfmt_misc (flags PF): the program's full path, then its own argv[0] and arguments.
@@ -109,7 +110,6 @@ int main(int argc, char** argv) {
     auto parse_option = [&](const char* a) -> int {  // 1 = consumed, 0 = not an option, -1 = error
         if (!strcmp(a, "--trace")) return opts.trace_file = "-", 1;
         if (!strncmp(a, "--trace=", 8)) return opts.trace_file = a + 8, 1;
-        if (!strcmp(a, "--backend=inproc")) return opts.backend = loader::Backend::Inproc, 1;
         if (!strcmp(a, "--no-fastpath")) return opts.fastpath = false, 1;
         // Internal, for execve of a Mach-O by a program under macrun: the trace descriptor it passes on, and
         // ARGS given as the program's whole argv (argv[0] included, possibly empty).
@@ -117,9 +117,12 @@ int main(int argc, char** argv) {
         if (!strncmp(a, "--mach-fd=", 10)) return opts.mach_fd = atoi(a + 10), 1;
         if (!strncmp(a, "--session=", 10)) return opts.session = a + 10, 1;
         if (!strcmp(a, "--whole-argv")) return whole_argv = true, 1;
-        if (!strcmp(a, "--backend=ptrace")) return opts.backend = loader::Backend::Ptrace, 1;
+        if (!strncmp(a, "--backend=", 10) && tracer::find_backend(a + 10))
+            return opts.backend = tracer::find_backend(a + 10), 1;
         if (!strncmp(a, "--backend", 9)) {
-            fmt::print(stderr, "macrun: unknown backend in '{}' (use --backend=inproc or --backend=ptrace)\n", a);
+            std::string names;
+            for (const tracer::Backend& b : tracer::backends()) names += fmt::format("{}--backend={}", names.empty() ? "" : " or ", b.name);
+            fmt::print(stderr, "macrun: unknown backend in '{}' (use {})\n", a, names);
             return -1;
         }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {

@@ -19,17 +19,14 @@
 #include "syscalls/common.hpp"
 #include "syscalls/signal.hpp"
 #include "syscalls/trace.hpp"
-#include "tracer/inproc.hpp"
-#include "tracer/ptrace_backend.hpp"
 #include "base/runtime.hpp"
-#include "tracer/seccomp.hpp"
-#include "tracer/sud.hpp"
+#include "tracer/backend.hpp"
 
 extern "C" [[noreturn]] void macrun_enter_thread(uint64_t rip, uint64_t rsp);
 extern "C" [[noreturn]] void macrun_enter_main(uint64_t entry, uint64_t rsp, uint64_t argc, uint64_t argv,
                                                 uint64_t envp, uint64_t apple);
 
-namespace loader {
+namespace cli {
 namespace {
 
 int fail(const std::string& path, const std::string& why, int status = 126) {
@@ -47,27 +44,6 @@ int reserve_fd(int fd, int slot) {
     if (hi < 0) hi = fcntl(fd, F_DUPFD_CLOEXEC, 32);
     base::g_runtime.reserved_fds[slot] = hi;
     return hi;
-}
-
-// Whether a macrun supervisor traces this process already: a program under the ptrace backend exec'd this
-// macrun (the tracer stays across execve, and so does the old seccomp filter).
-bool traced_by_supervisor() {
-    char buf[2048];
-    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    buf[n > 0 ? n : 0] = 0;
-    const char* p = strstr(buf, "TracerPid:");
-    int tracer = p ? atoi(p + 10) : 0;
-    if (tracer <= 0) return false;
-    char path[64], comm[32] = {};
-    snprintf(path, sizeof path, "/proc/%d/comm", tracer);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    n = read(fd, comm, sizeof comm - 1);
-    close(fd);
-    return n > 0 && !strcmp(comm, "macrun-ptrace\n");
 }
 
 }  // namespace
@@ -113,7 +89,8 @@ int exec_macho(const ExecOptions& opts) {
     // In process, the session's Mach kernel: the region handed on by the macrun that exec'd this one, or a new
     // one. Mapped now, before the program's limits (RLIMIT_FSIZE, RLIMIT_AS) can stand in the way; its
     // descriptor is kept out of the program's sight.
-    if (opts.backend == Backend::Inproc && !traced_by_supervisor()) {
+    const tracer::Backend& be = *opts.backend;
+    if (be.caps.handlers_in_program) {
         base::g_runtime.mach_fd = opts.mach_fd;
         snprintf(base::g_runtime.session, sizeof base::g_runtime.session, "%s", opts.session.c_str());
         mach::kg();
@@ -132,39 +109,30 @@ int exec_macho(const ExecOptions& opts) {
     std::string base = path.substr(path.rfind('/') + 1);
     prctl(PR_SET_NAME, base.substr(0, 15).c_str());
 
-    Mapped mapped;
-    if (std::string err = map_image(img, fd, mapped); !err.empty()) return fail(path, err);
+    loader::Mapped mapped;
+    if (std::string err = loader::map_image(img, fd, mapped); !err.empty()) return fail(path, err);
     close(fd);
-    if (std::string err = map_commpage(); !err.empty()) return fail(path, err);
+    if (std::string err = loader::map_commpage(); !err.empty()) return fail(path, err);
 
     rlimit rl{};
     getrlimit(RLIMIT_STACK, &rl);
     uint64_t stack_size = (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (64u << 20)) ? (8u << 20) : rl.rlim_cur;
     if (img.main_stacksize > stack_size) stack_size = (img.main_stacksize + 4095) & ~4095ULL;
     uint64_t top = 0;
-    if (std::string err = allocate_stack(stack_size, top); !err.empty()) return fail(path, err);
-    StackImage stack;
-    build_stack(top, opts.argv, opts.envp, apple_strings(path, top, stack_size), 0, stack);
+    if (std::string err = loader::allocate_stack(stack_size, top); !err.empty()) return fail(path, err);
+    loader::StackImage stack;
+    loader::build_stack(top, opts.argv, opts.envp, loader::apple_strings(path, top, stack_size), 0, stack);
     base::g_runtime.args_area = stack.strings;
     base::g_runtime.args_area_end = stack.strings_end;
     base::g_runtime.argc = int(stack.argc);
 
-    base::g_runtime.fastpath = opts.fastpath && opts.backend == Backend::Inproc;
-    int rc = 0;
-    if (opts.backend == Backend::Inproc) {
-        rc = tracer::inproc_install();
-    } else {
-        // Set before the supervisor is forked: it runs execve for the program and passes the backend on.
-        base::g_runtime.backend = "ptrace";
-        if (!traced_by_supervisor()) rc = tracer::ptrace_attach_supervisor();
-    }
-    if (rc != 0) return fail(path, fmt::format("cannot set up the {} backend: {}",
-                                               opts.backend == Backend::Inproc ? "inproc" : "ptrace", strerror(-rc)), 1);
-    rc = tracer::install_xnu_filter(opts.backend == Backend::Inproc ? tracer::FilterAction::Trap
-                                                                    : tracer::FilterAction::Trace);
-    if (rc != 0) return fail(path, fmt::format("cannot install the seccomp filter: {}", strerror(-rc)), 1);
-    // In-process: raw Linux calls from the program are caught too (no-op on kernels before 5.11).
-    if (opts.backend == Backend::Inproc) tracer::sud::enable_current_thread();
+    // Set before the backend takes over: a supervisor forked from here runs the handlers with them.
+    base::g_runtime.fastpath = opts.fastpath && be.rewrites_call_sites;
+    base::g_runtime.backend = be.name;
+    base::g_runtime.caps = be.caps;
+    const char* step = "";
+    if (int rc = be.take_over(&step))
+        return fail(path, fmt::format("cannot set up the {} backend ({}): {}", be.name, step, strerror(-rc)), 1);
 
     char event[1200];
     snprintf(event, sizeof event, "exec %s (backend %s%s, slide %#llx, entry %#llx)", path.c_str(),
@@ -176,4 +144,4 @@ int exec_macho(const ExecOptions& opts) {
     macrun_enter_main(mapped.entry, stack.sp, stack.argc, stack.argv, stack.envp, stack.apple);
 }
 
-}  // namespace loader
+}  // namespace cli

@@ -5,15 +5,15 @@
 #include <string>
 #include <vector>
 
-namespace loader {
+#include "tracer/backend.hpp"
 
-enum class Backend { Inproc, Ptrace };
+namespace cli {
 
 struct ExecOptions {
     std::string path;               // the file to run
     std::vector<std::string> argv;  // argv[0] included
     std::vector<std::string> envp;
-    Backend backend = Backend::Inproc;
+    const tracer::Backend* backend = &tracer::default_backend();
     std::string trace_file;  // "-" for stderr, "" for no trace
     int trace_fd = -1;       // an inherited trace descriptor (a traced program's execve), used when trace_file is ""
     bool fastpath = true;    // inproc: rewrite trapped call sites into direct calls
@@ -25,4 +25,4 @@ struct ExecOptions {
 // (126 for an unrunnable file, 127 for a missing one).
 int exec_macho(const ExecOptions& opts);
 
-}  // namespace loader
+}  // namespace cli

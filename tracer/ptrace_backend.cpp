@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sched.h>
@@ -464,9 +466,31 @@ int install_caught(Thread& t, int lsig, const xnu_sys::SigAction& act) {
     _exit(0);
 }
 
+// Whether a macrun supervisor traces this process already: a program under the ptrace backend exec'd this
+// macrun (the tracer stays across execve, and so does the old seccomp filter).
+bool traced_by_supervisor() {
+    char buf[2048];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    const char* p = strstr(buf, "TracerPid:");
+    int tracer = p ? atoi(p + 10) : 0;
+    if (tracer <= 0) return false;
+    char path[64], comm[32] = {};
+    snprintf(path, sizeof path, "/proc/%d/comm", tracer);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    n = read(fd, comm, sizeof comm - 1);
+    close(fd);
+    return n > 0 && !strcmp(comm, "macrun-ptrace\n");
+}
+
 }  // namespace
 
 int ptrace_attach_supervisor() {
+    if (traced_by_supervisor()) return 0;  // it serves this image too
     int sync[2];
     if (pipe2(sync, O_CLOEXEC) != 0) return -errno;
     int program = getpid();
@@ -478,9 +502,6 @@ int ptrace_attach_supervisor() {
         pid_t sup = fork();
         if (sup != 0) _exit(sup < 0 ? 1 : 0);
         close(sync[0]);
-        // Handlers run here, in the supervisor, for every process of the program; a waiting thread sleeps on a
-        // page of its task that this process maps too.
-        g_runtime.caps = {false, base::BackendCaps::MachWait::TaskPage};
         // A session of its own: Ctrl-C, Ctrl-Z and hang-ups on the program's terminal are for the program, not
         // for its supervisor (whose death would kill the program through PTRACE_O_EXITKILL).
         setsid();

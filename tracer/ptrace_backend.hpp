@@ -6,7 +6,8 @@
 namespace tracer {
 
 // Called in the program's process before the seccomp filter: starts the supervisor and waits until it is
-// attached. Returns 0 or -errno.
+// attached; nothing when a supervisor already traces this process (a traced program exec'd this macrun).
+// Returns 0 or -errno.
 int ptrace_attach_supervisor();
 
 }  // namespace tracer
