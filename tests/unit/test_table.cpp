@@ -27,3 +27,34 @@ TEST_CASE("every row is unique and supported rows have handlers") {
     }
     CHECK(seen.size() > 500);
 }
+
+TEST_CASE("the master list's flags") {
+    // A successful exit or execve does not come back; read does.
+    CHECK(lookup(SysClass::Bsd, 1)->no_return());
+    CHECK(lookup(SysClass::Bsd, 59)->no_return());
+    CHECK_FALSE(lookup(SysClass::Bsd, 3)->no_return());
+    // Handlers that set registers themselves or fork stay on the trapping path; ordinary calls do not.
+    for (uint32_t nr : {2u, 59u, 184u, 244u, 360u, 361u}) CHECK(lookup(SysClass::Bsd, nr)->trap_path());
+    CHECK_FALSE(lookup(SysClass::Bsd, 20)->trap_path());
+    CHECK_FALSE(lookup(SysClass::Mach, 31)->trap_path());
+}
+
+TEST_CASE("a _nocancel twin shares its call's handler, and only a _nocancel row has no handler of its own") {
+    // Every implemented X_nocancel row has a thunk, and its call X is implemented too, with the same arguments.
+    int twins = 0;
+    for (const auto& e : all_entries()) {
+        std::string name = e.name;
+        const std::string suffix = "_nocancel";
+        if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+            continue;
+        std::string base_name = name.substr(0, name.size() - suffix.size());
+        const SyscallEntry* base_row = nullptr;
+        for (const auto& b : all_entries())
+            if (b.cls == e.cls && base_name == b.name) base_row = &b;
+        REQUIRE_MESSAGE(base_row, name);
+        CHECK_MESSAGE((e.thunk == nullptr) == (base_row->thunk == nullptr), name);
+        CHECK_MESSAGE(e.nargs == base_row->nargs, name);
+        if (e.thunk) twins++;
+    }
+    CHECK(twins >= 17);
+}
