@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include "common.hpp"
+#include "trace_names.hpp"
 
 namespace xnu_sys {
 
@@ -197,7 +198,7 @@ SysResult do_fcntl(Thread& t, int fd, int cmd, int64_t arg) {
             // The descriptor is looked up before the command (xnu sys_fcntl_nocancel: fp_lookup first).
             int64_t r = t.sys(SYS_fcntl, {fd, F_GETFD});
             if (r < 0) return from_linux(r);
-            const char* name = xlate::fcntl_cmd_name(cmd);
+            const char* name = fcntl_cmd_name(cmd);
             if (name) report_unimplemented(SysClass::Bsd, 92, name);
             return SysResult::error(xnu::XNU_EINVAL);
         }
