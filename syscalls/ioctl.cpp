@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 
 #include "common.hpp"
+#include "trace_names.hpp"
 
 #undef termios  // asm/termbits.h and glibc disagree on the struct; only the numbers are used here
 
@@ -84,7 +85,7 @@ SysResult sys_ioctl(Thread& t, int32_t fd, uint64_t com, TraceeAddr data) {
             return from_linux(t.sys(SYS_ioctl, {fd, TIOCSTI, in(&c, 1)}));
         }
         default: {
-            const char* name = xlate::ioctl_name(req);
+            const char* name = ioctl_name(req);
             if (name) report_unimplemented(SysClass::Bsd, 54, name);
             // A descriptor that is not open is still EBADF.
             int64_t r = t.sys(SYS_fcntl, {fd, 1 /* F_GETFD */});

@@ -7,6 +7,7 @@
 
 #include "base/abi/xnu_signal.hpp"
 #include "trace.hpp"
+#include "trace_names.hpp"
 
 namespace xnu_sys {
 namespace {
@@ -274,7 +275,7 @@ bool deliver_signal(Thread& t, const SignalEvent& ev) {
     if (base::g_runtime.trace_fd >= 0) {
         char text[160];
         snprintf(text, sizeof text, "%s (si_code %#x, si_addr %#llx) delivered to handler %#llx%s",
-                 xlate::xnu_signal_name(ev.sig) ? xlate::xnu_signal_name(ev.sig) : "signal", ev.code,
+                 xnu_signal_name(ev.sig) ? xnu_signal_name(ev.sig) : "signal", ev.code,
                  static_cast<unsigned long long>(si.addr), static_cast<unsigned long long>(act.handler),
                  ts.onstack && !oonstack ? " on the alternate stack" : "");
         trace_event(&t, text);

@@ -9,8 +9,6 @@ namespace xnu_sys {
 
 namespace {
 
-constexpr int kLinuxAtSymlinkNofollow = 0x100, kLinuxAtEmptyPath = 0x1000;
-
 // What statx(2) knows beyond struct stat: the file flags chflags sets (immutable, append, nodump) and the
 // birth time where the file system keeps one.
 struct StatExtra {

@@ -5,9 +5,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "base/abi/translate.hpp"
 #include "base/abi/xnu.hpp"
 #include "base/runtime.hpp"
+#include "trace_names.hpp"
 
 namespace xnu_sys {
 namespace {
@@ -73,21 +73,21 @@ void add_arg(Line& l, base::Thread& t, Decoder d, uint64_t v) {
         case Decoder::Str: return add_string(l, t, v);
         case Decoder::Fd: return l.add("{}", i);
         case Decoder::AtFd: return i == xnu::XNU_AT_FDCWD ? l.add("AT_FDCWD") : l.add("{}", i);
-        case Decoder::OFlags: return add_flags(l, xlate::format_oflags, i);
-        case Decoder::Mode: return add_flags(l, xlate::format_mode, i);
-        case Decoder::Prot: return add_flags(l, xlate::format_prot, i);
-        case Decoder::MapFlags: return add_flags(l, xlate::format_mapflags, i);
-        case Decoder::AtFlags: return add_flags(l, xlate::format_atflags, i);
+        case Decoder::OFlags: return add_flags(l, format_oflags, i);
+        case Decoder::Mode: return add_flags(l, format_mode, i);
+        case Decoder::Prot: return add_flags(l, format_prot, i);
+        case Decoder::MapFlags: return add_flags(l, format_mapflags, i);
+        case Decoder::AtFlags: return add_flags(l, format_atflags, i);
         case Decoder::FcntlCmd: {
-            const char* n = xlate::fcntl_cmd_name(i);
+            const char* n = fcntl_cmd_name(i);
             return n ? l.add("{}", n) : l.add("{}", i);
         }
         case Decoder::IoctlCmd: {
-            const char* n = xlate::ioctl_name(static_cast<unsigned long>(v));
+            const char* n = ioctl_name(static_cast<unsigned long>(v));
             return n ? l.add("{}", n) : l.add("{:#x}", v);
         }
         case Decoder::Signal: {
-            const char* n = xlate::xnu_signal_name(i);
+            const char* n = xnu_signal_name(i);
             return n ? l.add("{}", n) : l.add("{}", i);
         }
         case Decoder::Whence: {
@@ -135,7 +135,7 @@ void trace_call(base::Thread& t, SysClass cls, uint32_t nr, const SyscallEntry* 
             if (res.sets_rdx) l.add(" (rdx {})", res.value2);
             break;
         case SysResult::Kind::Error: {
-            const char* n = xlate::xnu_errno_name(res.err);
+            const char* n = xnu_errno_name(res.err);
             l.add(" = -1 {} ({})", n ? n : "?", res.err);
             break;
         }

@@ -1,5 +1,5 @@
-// Linux <-> XNU value translation: errno, signals, open/mmap/at flags, stat, termios, plus the name tables
-// the tracer prints with.
+// Linux <-> XNU value translation: errno, signals, open/mmap/at flags, stat, termios, file flags. (The names
+// the tracer prints values with are in syscalls/trace_names.hpp.)
 //
 // Everything here is noexcept, allocation-free and async-signal-safe (no locale, no stdio, no locks): the
 // SIGSYS handler calls these directly. All tables are constexpr arrays in translate.cpp, checked for size
@@ -24,9 +24,6 @@ namespace xlate {
 // cannot name is reported as a generic I/O failure rather than as a bad argument from the caller.
 int errno_to_xnu(int linux_errno) noexcept;
 
-// "ENOENT", "ERESTART", ...; nullptr for numbers XNU does not define.
-const char* xnu_errno_name(int xnu_errno) noexcept;
-
 // ---- signals ---------------------------------------------------------------------------------------------
 // 0 when the other side has no such signal: XNU SIGEMT/SIGINFO; Linux SIGSTKFLT, SIGPWR and the real-time
 // signals 32..64. Signal 0 (the kill() probe) maps to 0 as well, which is the right answer for it.
@@ -36,9 +33,6 @@ int signal_to_linux(int xnu_sig) noexcept;
 // Masks: bit (n-1) stands for signal n on both sides. Signals without an equivalent are dropped.
 std::uint32_t sigmask_to_xnu(std::uint64_t linux_mask) noexcept;
 std::uint64_t sigmask_to_linux(std::uint32_t xnu_mask) noexcept;
-
-// "SIGCHLD", ...; nullptr outside 1..31.
-const char* xnu_signal_name(int xnu_sig) noexcept;
 
 // ---- open flags ------------------------------------------------------------------------------------------
 // false (the caller returns EINVAL) for unknown bits, for bits Linux cannot express through open flags
@@ -78,19 +72,6 @@ void stat_to_xnu_old(const struct ::stat& in, xnu::stat& out) noexcept;
 void termios_to_xnu(const struct ::termios& in, xnu::termios& out) noexcept;
 // false when a speed has no Linux Bxxx code (XNU accepts any number, e.g. 14400).
 bool termios_to_linux(const xnu::termios& in, struct ::termios& out) noexcept;
-
-// ---- tracer formatting -----------------------------------------------------------------------------------
-// Each writes a NUL-terminated string into buf (truncated to len-1 characters; nothing when len is 0) and
-// returns the number of characters written. Unnamed bits are printed as a trailing hex number.
-int format_oflags(int xnu_flags, char* buf, std::size_t len) noexcept;   // "O_WRONLY|O_CREAT|O_TRUNC"
-int format_prot(int xnu_prot, char* buf, std::size_t len) noexcept;      // "PROT_READ|PROT_WRITE"
-int format_mapflags(int xnu_flags, char* buf, std::size_t len) noexcept; // "MAP_PRIVATE|MAP_ANON"
-int format_atflags(int xnu_flags, char* buf, std::size_t len) noexcept;  // "AT_SYMLINK_NOFOLLOW"
-int format_mode(int xnu_mode, char* buf, std::size_t len) noexcept;      // "0644", "S_IFDIR|0755"
-
-// nullptr when unknown.
-const char* fcntl_cmd_name(int xnu_cmd) noexcept;
-const char* ioctl_name(unsigned long xnu_request) noexcept;
 
 // ---- file flags (chflags, st_flags) ----------------------------------------------------------------------
 // Linux has three inode flags with a BSD counterpart: FS_NODUMP_FL (UF_NODUMP), FS_IMMUTABLE_FL and

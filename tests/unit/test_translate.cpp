@@ -1,4 +1,5 @@
-// Unit tests for base/abi: XNU ABI layouts and the Linux <-> XNU translation tables.
+// Unit tests for base/abi: XNU ABI layouts and the Linux <-> XNU translation tables; also the names the tracer
+// prints with (syscalls/trace_names).
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 
 #include "base/abi/translate.hpp"
 #include "base/abi/xnu.hpp"
+#include "syscalls/trace_names.hpp"
 
 namespace {
 
@@ -89,7 +91,7 @@ TEST_CASE("errno_to_xnu") {
         const int x = xlate::errno_to_xnu(e);
         CHECK(x >= 1);
         CHECK(x <= xnu::XNU_ELAST);
-        CHECK(xlate::xnu_errno_name(x) != nullptr);
+        CHECK(xnu_sys::xnu_errno_name(x) != nullptr);
     }
     CHECK(xlate::errno_to_xnu(134) == xnu::XNU_EIO);
     CHECK(xlate::errno_to_xnu(512) == xnu::XNU_EIO);
@@ -97,15 +99,15 @@ TEST_CASE("errno_to_xnu") {
 }
 
 TEST_CASE("xnu_errno_name") {
-    CHECK(std::string(xlate::xnu_errno_name(2)) == "ENOENT");
-    CHECK(std::string(xlate::xnu_errno_name(35)) == "EAGAIN");
-    CHECK(std::string(xlate::xnu_errno_name(45)) == "ENOTSUP");
-    CHECK(std::string(xlate::xnu_errno_name(102)) == "EOPNOTSUPP");
-    CHECK(std::string(xlate::xnu_errno_name(106)) == "EQFULL");
-    CHECK(std::string(xlate::xnu_errno_name(xnu::XNU_ERESTART)) == "ERESTART");
-    CHECK(std::string(xlate::xnu_errno_name(xnu::XNU_EJUSTRETURN)) == "EJUSTRETURN");
-    CHECK(xlate::xnu_errno_name(0) == nullptr);
-    CHECK(xlate::xnu_errno_name(107) == nullptr);
+    CHECK(std::string(xnu_sys::xnu_errno_name(2)) == "ENOENT");
+    CHECK(std::string(xnu_sys::xnu_errno_name(35)) == "EAGAIN");
+    CHECK(std::string(xnu_sys::xnu_errno_name(45)) == "ENOTSUP");
+    CHECK(std::string(xnu_sys::xnu_errno_name(102)) == "EOPNOTSUPP");
+    CHECK(std::string(xnu_sys::xnu_errno_name(106)) == "EQFULL");
+    CHECK(std::string(xnu_sys::xnu_errno_name(xnu::XNU_ERESTART)) == "ERESTART");
+    CHECK(std::string(xnu_sys::xnu_errno_name(xnu::XNU_EJUSTRETURN)) == "EJUSTRETURN");
+    CHECK(xnu_sys::xnu_errno_name(0) == nullptr);
+    CHECK(xnu_sys::xnu_errno_name(107) == nullptr);
 }
 
 TEST_CASE("signals") {
@@ -135,14 +137,14 @@ TEST_CASE("signals") {
         if (x == 0) continue;
         ++paired;
         CHECK(xlate::signal_to_linux(x) == s);
-        CHECK(xlate::xnu_signal_name(x) != nullptr);
+        CHECK(xnu_sys::xnu_signal_name(x) != nullptr);
         // glibc's name and ours agree for every shared signal (glibc calls SIGIO by its alias POLL)
-        if (s != SIGIO) CHECK(std::string(xlate::xnu_signal_name(x)).substr(3) == std::string(sigabbrev_np(s)));
+        if (s != SIGIO) CHECK(std::string(xnu_sys::xnu_signal_name(x)).substr(3) == std::string(sigabbrev_np(s)));
     }
     CHECK(paired == 29);
-    CHECK(std::string(xlate::xnu_signal_name(29)) == "SIGINFO");
-    CHECK(xlate::xnu_signal_name(0) == nullptr);
-    CHECK(xlate::xnu_signal_name(32) == nullptr);
+    CHECK(std::string(xnu_sys::xnu_signal_name(29)) == "SIGINFO");
+    CHECK(xnu_sys::xnu_signal_name(0) == nullptr);
+    CHECK(xnu_sys::xnu_signal_name(32) == nullptr);
 }
 
 TEST_CASE("signal masks") {
@@ -422,38 +424,38 @@ TEST_CASE("termios speeds and flag details") {
 }
 
 TEST_CASE("tracer formatting") {
-    CHECK(fmt(xlate::format_oflags, xnu::XNU_O_WRONLY | xnu::XNU_O_CREAT | xnu::XNU_O_TRUNC) ==
+    CHECK(fmt(xnu_sys::format_oflags, xnu::XNU_O_WRONLY | xnu::XNU_O_CREAT | xnu::XNU_O_TRUNC) ==
           "O_WRONLY|O_CREAT|O_TRUNC");
-    CHECK(fmt(xlate::format_oflags, 0) == "O_RDONLY");
-    CHECK(fmt(xlate::format_oflags, xnu::XNU_O_RDWR | xnu::XNU_O_CLOEXEC | 0x2000) == "O_RDWR|O_CLOEXEC|0x2000");
-    CHECK(fmt(xlate::format_oflags, xnu::XNU_O_SEARCH) == "O_DIRECTORY|O_EXEC");
-    CHECK(fmt(xlate::format_prot, 0) == "PROT_NONE");
-    CHECK(fmt(xlate::format_prot, xnu::XNU_PROT_READ | xnu::XNU_PROT_EXEC) == "PROT_READ|PROT_EXEC");
-    CHECK(fmt(xlate::format_mapflags, xnu::XNU_MAP_PRIVATE | xnu::XNU_MAP_ANON) == "MAP_PRIVATE|MAP_ANON");
-    CHECK(fmt(xlate::format_mapflags, 0) == "0");
-    CHECK(fmt(xlate::format_atflags, xnu::XNU_AT_SYMLINK_NOFOLLOW) == "AT_SYMLINK_NOFOLLOW");
-    CHECK(fmt(xlate::format_atflags, 0) == "0");
-    CHECK(fmt(xlate::format_mode, 0644) == "0644");
-    CHECK(fmt(xlate::format_mode, 04755) == "04755");
-    CHECK(fmt(xlate::format_mode, 0) == "0000");
-    CHECK(fmt(xlate::format_mode, xnu::XNU_S_IFDIR | 0755) == "S_IFDIR|0755");
+    CHECK(fmt(xnu_sys::format_oflags, 0) == "O_RDONLY");
+    CHECK(fmt(xnu_sys::format_oflags, xnu::XNU_O_RDWR | xnu::XNU_O_CLOEXEC | 0x2000) == "O_RDWR|O_CLOEXEC|0x2000");
+    CHECK(fmt(xnu_sys::format_oflags, xnu::XNU_O_SEARCH) == "O_DIRECTORY|O_EXEC");
+    CHECK(fmt(xnu_sys::format_prot, 0) == "PROT_NONE");
+    CHECK(fmt(xnu_sys::format_prot, xnu::XNU_PROT_READ | xnu::XNU_PROT_EXEC) == "PROT_READ|PROT_EXEC");
+    CHECK(fmt(xnu_sys::format_mapflags, xnu::XNU_MAP_PRIVATE | xnu::XNU_MAP_ANON) == "MAP_PRIVATE|MAP_ANON");
+    CHECK(fmt(xnu_sys::format_mapflags, 0) == "0");
+    CHECK(fmt(xnu_sys::format_atflags, xnu::XNU_AT_SYMLINK_NOFOLLOW) == "AT_SYMLINK_NOFOLLOW");
+    CHECK(fmt(xnu_sys::format_atflags, 0) == "0");
+    CHECK(fmt(xnu_sys::format_mode, 0644) == "0644");
+    CHECK(fmt(xnu_sys::format_mode, 04755) == "04755");
+    CHECK(fmt(xnu_sys::format_mode, 0) == "0000");
+    CHECK(fmt(xnu_sys::format_mode, xnu::XNU_S_IFDIR | 0755) == "S_IFDIR|0755");
 
     // Truncation keeps the terminator and reports what was written.
     char small[5];
-    CHECK(xlate::format_oflags(xnu::XNU_O_WRONLY, small, sizeof small) == 4);
+    CHECK(xnu_sys::format_oflags(xnu::XNU_O_WRONLY, small, sizeof small) == 4);
     CHECK(std::string(small) == "O_WR");
     char none[1] = {'z'};
-    CHECK(xlate::format_prot(1, none, 0) == 0);
+    CHECK(xnu_sys::format_prot(1, none, 0) == 0);
     CHECK(none[0] == 'z');
 
-    CHECK(std::string(xlate::fcntl_cmd_name(xnu::XNU_F_GETPATH)) == "F_GETPATH");
-    CHECK(std::string(xlate::fcntl_cmd_name(67)) == "F_DUPFD_CLOEXEC");
-    CHECK(std::string(xlate::fcntl_cmd_name(85)) == "F_BARRIERFSYNC");
-    CHECK(xlate::fcntl_cmd_name(999) == nullptr);
-    CHECK(std::string(xlate::ioctl_name(0x40087468ul)) == "TIOCGWINSZ");
-    CHECK(std::string(xlate::ioctl_name(0x40487413ul)) == "TIOCGETA");
-    CHECK(std::string(xlate::ioctl_name(xnu::XNU_FIONBIO)) == "FIONBIO");
-    CHECK(std::string(xlate::ioctl_name(xnu::XNU_TIOCPTYGNAME)) == "TIOCPTYGNAME");
-    CHECK(xlate::ioctl_name(0) == nullptr);
-    CHECK(xlate::ioctl_name(0x5413) == nullptr);  // Linux TIOCGWINSZ is not an XNU request
+    CHECK(std::string(xnu_sys::fcntl_cmd_name(xnu::XNU_F_GETPATH)) == "F_GETPATH");
+    CHECK(std::string(xnu_sys::fcntl_cmd_name(67)) == "F_DUPFD_CLOEXEC");
+    CHECK(std::string(xnu_sys::fcntl_cmd_name(85)) == "F_BARRIERFSYNC");
+    CHECK(xnu_sys::fcntl_cmd_name(999) == nullptr);
+    CHECK(std::string(xnu_sys::ioctl_name(0x40087468ul)) == "TIOCGWINSZ");
+    CHECK(std::string(xnu_sys::ioctl_name(0x40487413ul)) == "TIOCGETA");
+    CHECK(std::string(xnu_sys::ioctl_name(xnu::XNU_FIONBIO)) == "FIONBIO");
+    CHECK(std::string(xnu_sys::ioctl_name(xnu::XNU_TIOCPTYGNAME)) == "TIOCPTYGNAME");
+    CHECK(xnu_sys::ioctl_name(0) == nullptr);
+    CHECK(xnu_sys::ioctl_name(0x5413) == nullptr);  // Linux TIOCGWINSZ is not an XNU request
 }

@@ -1,4 +1,4 @@
-// Directories: getdirentries64.
+// Directory entries: getdirentries64.
 #include "common.hpp"
 
 namespace xnu_sys {
