@@ -32,3 +32,17 @@ SysResult trap_finish(Thread& t, Task* task, kern_return_t kr);
 Task* name_to_current_task(Task* task, mach_port_name_t name);
 
 }  // namespace mach
+
+// The start of a trap handler (`t` is its Thread): `task` is the caller's task; without one the trap answers
+// KERN_RESOURCE_SHORTAGE.
+#define TASK_OR_FAIL()                        \
+    mach::Task* task = mach::current_task(t); \
+    if (!task) return mach::kr_result(mach::KERN_RESOURCE_SHORTAGE)
+
+// After TASK_OR_FAIL, for a trap whose target must be the caller's own task port: takes the IPC lock (`lock`,
+// held to the end of the scope) and answers MACH_SEND_INVALID_DEST for any other name, the traps' default
+// result in XNU when the target does not convert.
+#define TARGET_OR_FAIL(target)                     \
+    mach::IpcLock lock(t);                         \
+    if (!mach::name_to_current_task(task, target)) \
+        return mach::trap_finish(t, task, lock, mach::MACH_SEND_INVALID_DEST)

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace mach {
 
@@ -75,6 +76,12 @@ void kdelete(T* p) {
     p->~T();
     kfree(p);
 }
+// kalloc'd memory with one owner: kfree'd when the owner goes, unless release() hands it on first.
+struct KFree {
+    void operator()(void* p) const { kfree(p); }
+};
+template <typename T>
+using KOwned = std::unique_ptr<T, KFree>;
 // In a child made by fork in process: forgets the parent's allocator state (whose lock may be held by a thread
 // that does not exist here). The parent's memory stays mapped and unused.
 

@@ -135,8 +135,7 @@ SysResult mach_mk_timer_create_trap(Thread& t) {
 /// mach_port_destroy does, guard checks included); KERN_INVALID_RIGHT without one, KERN_INVALID_ARGUMENT for
 /// a port that is not a timer.
 SysResult mach_mk_timer_destroy_trap(Thread& t, mach_port_name_t name) {
-    Task* task = current_task(t);
-    if (!task) return kr_result(KERN_RESOURCE_SHORTAGE);
+    TASK_OR_FAIL();
     IpcLock lock(t);
     Space* space = task->space;
     Entry* e = space->active ? entry_lookup(space, name) : nullptr;
@@ -148,8 +147,7 @@ SysResult mach_mk_timer_destroy_trap(Thread& t, mach_port_name_t name) {
 }
 
 static SysResult mk_timer_arm(Thread& t, mach_port_name_t name, uint64_t expire_time) {
-    Task* task = current_task(t);
-    if (!task) return kr_result(KERN_RESOURCE_SHORTAGE);
+    TASK_OR_FAIL();
     IpcLock lock(t);
     Port* port;
     kern_return_t kr = port_translate_receive(task->space, name, &port);
@@ -184,8 +182,7 @@ SysResult mach_mk_timer_arm_leeway_trap(Thread& t, mach_port_name_t name, uint64
 /// mk_timer_cancel_trap implements XNU Mach trap mk_timer_cancel_trap (94): disarms; the deadline it was
 /// armed for (0 if it was not armed) goes to result_time when that is not 0 (KERN_FAILURE if it cannot).
 SysResult mach_mk_timer_cancel_trap(Thread& t, mach_port_name_t name, TraceeAddr result_time) {
-    Task* task = current_task(t);
-    if (!task) return kr_result(KERN_RESOURCE_SHORTAGE);
+    TASK_OR_FAIL();
     IpcLock lock(t);
     mk_timer_fire_due(task);  // a deadline that passed has fired already
     Port* port;

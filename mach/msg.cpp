@@ -9,6 +9,7 @@
 #include "msg.hpp"
 
 #include <cstring>
+#include <memory>
 #include <sys/mman.h>
 
 #include "kobject.hpp"
@@ -61,163 +62,12 @@ bool desc_type_valid(uint32_t type, uint64_t options) {
 }
 
 // ---- step 1: capture (ipc_kmsg_get_and_inflate_from_user, ipc_validate_kmsg_schema_from_user) ----
-
-mach_msg_return_t get_from_user(base::Thread& t, const SendArgs& a, uint64_t options, Kmsg** out) {
-    const bool complex = a.header.msgh_bits & MACH_MSGH_BITS_COMPLEX;
-    const uint32_t upos = complex ? sizeof(mach_msg_base_t) : sizeof(mach_msg_header_t);
-    const uint32_t avail = a.msg_size - upos;
-    const uint32_t dsc_count = a.dsc_count;
-    if ((options & MACH64_SEND_KOBJECT_CALL) && dsc_count > IPC_KOBJECT_DESC_MAX) return MACH_SEND_TOO_LARGE;
-
-    uint8_t* raw = nullptr;
-    uint32_t dsc_usize = 0;
-    if (dsc_count) {
-        uint32_t copy = uint32_t(std::min<uint64_t>(uint64_t(dsc_count) * 16, avail));
-        raw = static_cast<uint8_t*>(kalloc(copy));
-        if (!raw) return MACH_SEND_NO_BUFFER;
-        if (t.read(base::TraceeAddr(a.msg_addr + upos), raw, copy) != 0) {
-            kfree(raw);
-            return MACH_SEND_INVALID_DATA;
-        }
-        // ipc_kmsg_measure_descriptors_from_user
-        for (uint32_t i = 0; i < dsc_count; i++) {
-            if (dsc_usize + 12 > copy) {
-                kfree(raw);
-                return MACH_SEND_MSG_TOO_SMALL;
-            }
-            uint32_t type = raw[dsc_usize + kUserDescTypeOffset];
-            if (!desc_type_valid(type, options)) {
-                kfree(raw);
-                return MACH_SEND_INVALID_TYPE;
-            }
-            dsc_usize += user_desc_size(type);
-            if (dsc_usize > copy) {
-                kfree(raw);
-                return MACH_SEND_MSG_TOO_SMALL;
-            }
-        }
-    }
-    const uint32_t body_size = avail - dsc_usize;
-    Kmsg* km = kmsg_alloc(dsc_count, body_size, a.aux_size);
-    if (!km) {
-        kfree(raw);
-        return MACH_SEND_NO_BUFFER;
-    }
-    km->bits = a.header.msgh_bits & MACH_MSGH_BITS_USER;
-    km->uremote = a.header.msgh_remote_port;
-    km->ulocal = a.header.msgh_local_port;
-    km->voucher_name = a.header.msgh_voucher_port;
-    km->id = a.header.msgh_id;
-
-    // Inflate: each user descriptor into its kernel form (ipc_kmsg_inflate_*_descriptor).
-    uint64_t vm_size = 0, port_count = 0;
-    mach_msg_return_t mr = MACH_MSG_SUCCESS;
-    uint32_t pos = 0;
-    for (uint32_t i = 0; i < dsc_count && mr == MACH_MSG_SUCCESS; i++) {
-        KDesc& d = km->descs[i];
-        const uint8_t* u = raw + pos;
-        d.type = u[kUserDescTypeOffset];
-        pos += user_desc_size(d.type);
-        switch (d.type) {
-            case MACH_MSG_PORT_DESCRIPTOR: {
-                port_descriptor_t pd;
-                memcpy(&pd, u, sizeof pd);
-                d.uname = pd.name;
-                d.disposition = pd.disposition;
-                port_count++;
-                break;
-            }
-            case MACH_MSG_OOL_DESCRIPTOR:
-            case MACH_MSG_OOL_VOLATILE_DESCRIPTOR: {
-                ool_descriptor_t od;
-                memcpy(&od, u, sizeof od);
-                if (od.copy != MACH_MSG_PHYSICAL_COPY && od.copy != MACH_MSG_VIRTUAL_COPY) {
-                    mr = MACH_SEND_INVALID_TYPE;
-                    break;
-                }
-                if (od.size > MSG_OOL_SIZE_SMALL && od.copy == MACH_MSG_PHYSICAL_COPY && !od.deallocate)
-                    vm_size += round_page(od.size);
-                d.uaddr = od.address;
-                d.count = od.size;
-                d.deallocate = od.deallocate;
-                d.copy = od.copy;
-                break;
-            }
-            case MACH_MSG_OOL_PORTS_DESCRIPTOR: {
-                ool_ports_descriptor_t pd;
-                memcpy(&pd, u, sizeof pd);
-                d.uaddr = pd.address;
-                d.count = pd.count;
-                d.deallocate = pd.deallocate;
-                d.copy = pd.copy;
-                d.disposition = pd.disposition;
-                port_count += pd.count;
-                break;
-            }
-            case MACH_MSG_GUARDED_PORT_DESCRIPTOR: {
-                guarded_port_descriptor_t gd;
-                memcpy(&gd, u, sizeof gd);
-                port_count++;
-                if (gd.disposition != MACH_MSG_TYPE_MOVE_RECEIVE || !gd.flags || (gd.flags & ~MACH_MSG_GUARD_FLAGS_MASK) ||
-                    ((gd.flags & MACH_MSG_GUARD_FLAGS_UNGUARDED_ON_SEND) && gd.context != 0)) {
-                    mr = MACH_SEND_INVALID_TYPE;
-                    break;
-                }
-                d.uaddr = gd.context;
-                d.guard_flags = gd.flags;
-                d.disposition = gd.disposition;
-                d.uname = gd.name;
-                break;
-            }
-            default: break;
-        }
-    }
-    kfree(raw);
-    if (mr == MACH_MSG_SUCCESS && body_size &&
-        t.read(base::TraceeAddr(a.msg_addr + upos + dsc_usize), km->body, body_size) != 0)
-        mr = MACH_SEND_INVALID_DATA;
-    if (mr == MACH_MSG_SUCCESS && a.aux_size) {
-        mach_msg_aux_header_t ah{a.aux_size, 0};
-        memcpy(km->aux, &ah, sizeof ah);
-        if (a.aux_size > sizeof ah &&
-            t.read(base::TraceeAddr(a.aux_addr + sizeof ah), km->aux + sizeof ah, a.aux_size - sizeof ah) != 0)
-            mr = MACH_SEND_INVALID_DATA;
-    }
-    if (mr == MACH_MSG_SUCCESS && port_count > IPC_KMSG_MAX_OOL_PORT_COUNT) mr = MACH_SEND_TOO_LARGE;
-    if (mr == MACH_MSG_SUCCESS && vm_size + port_count * 8 > IPC_KMSG_MAX_VM_SPACE) mr = MACH_MSG_VM_KERNEL;
-    // The out-of-line memory and port names, read now (outside the lock); an unreadable region is reported
-    // when its descriptor's turn comes, as XNU's vm_map_copyin would.
-    for (uint32_t i = 0; i < dsc_count && mr == MACH_MSG_SUCCESS; i++) {
-        KDesc& d = km->descs[i];
-        if ((d.type == MACH_MSG_OOL_DESCRIPTOR || d.type == MACH_MSG_OOL_VOLATILE_DESCRIPTOR) && d.count) {
-            d.data = static_cast<uint8_t*>(kalloc(d.count));
-            if (!d.data) d.preread_error = MACH_MSG_VM_KERNEL;
-            else if (t.read(base::TraceeAddr(d.uaddr), d.data, d.count) != 0) d.preread_error = MACH_SEND_INVALID_MEMORY;
-            if (d.preread_error) kfree(d.data), d.data = nullptr;
-        } else if (d.type == MACH_MSG_OOL_PORTS_DESCRIPTOR && d.count) {
-            d.ports = static_cast<Port**>(kalloc(sizeof(Port*) * d.count));
-            auto* names = static_cast<mach_port_name_t*>(kalloc(sizeof(mach_port_name_t) * d.count));
-            if (!d.ports || !names) d.preread_error = MACH_MSG_VM_KERNEL;
-            else if (t.read(base::TraceeAddr(d.uaddr), names, sizeof(mach_port_name_t) * d.count) != 0)
-                d.preread_error = MACH_SEND_INVALID_MEMORY;
-            if (!d.preread_error)
-                for (uint32_t j = 0; j < d.count; j++) d.ports[j] = reinterpret_cast<Port*>(uintptr_t(names[j]));
-            kfree(names);
-            if (d.preread_error) kfree(d.ports), d.ports = nullptr;
-        }
-    }
-    if (mr != MACH_MSG_SUCCESS) {
-        for (uint32_t i = 0; i < dsc_count; i++) {
-            KDesc& d = km->descs[i];
-            if (d.type == MACH_MSG_OOL_DESCRIPTOR || d.type == MACH_MSG_OOL_VOLATILE_DESCRIPTOR) kfree(d.data);
-            else if (d.type == MACH_MSG_OOL_PORTS_DESCRIPTOR) kfree(d.ports);
-        }
-        kmsg_free(km);
-        return mr;
-    }
-    *out = km;
-    return MACH_MSG_SUCCESS;
-}
+//
+// With no lock held, in this order (the order of the checks: a message with several faults reports the first
+// one met): measure (the descriptors' user bytes are read and their types checked, which gives the kernel
+// size), allocate the kernel message once, inflate the descriptors into their kernel form, copy the body and
+// the auxiliary data in, check the limits, and read the out-of-line memory and port names. One owner holds
+// the kernel message until it is handed on: every failure discards it there, none frees by hand.
 
 // Frees the captured memory of descriptors that were never copied in (after an early failure).
 void free_uncopied(Kmsg* km) {
@@ -227,6 +77,179 @@ void free_uncopied(Kmsg* km) {
         else if (d.type == MACH_MSG_OOL_PORTS_DESCRIPTOR) kfree(d.ports);
         d.data = nullptr;
     }
+}
+
+// A captured message that goes no further: the memory its descriptors read, then its buffer. It holds no
+// right (header rights that were copied in are destroyed before this).
+void discard_captured(Kmsg* km) {
+    free_uncopied(km);
+    kmsg_free(km);
+}
+
+struct DiscardCaptured {
+    void operator()(Kmsg* km) const { discard_captured(km); }
+};
+// The owner of a message being captured; release() hands it on.
+using CapturedKmsg = std::unique_ptr<Kmsg, DiscardCaptured>;
+
+// What measuring a message finds, and what inflating its descriptors adds.
+struct Measure {
+    uint32_t upos = 0;        // where the descriptors (or, without them, the body) start in the user message
+    uint32_t dsc_usize = 0;   // the descriptors' user size
+    uint32_t body_size = 0;   // the bytes after the descriptors
+    KOwned<uint8_t[]> raw;    // the descriptors' user bytes (up to 16 a descriptor); null without descriptors
+    uint64_t vm_size = 0;     // out-of-line memory staged in the kernel (large physical copies)
+    uint64_t port_count = 0;  // the rights the descriptors name
+};
+
+// Measure: the descriptors' user bytes, their types, and the body's size.
+mach_msg_return_t measure_from_user(base::Thread& t, const SendArgs& a, uint64_t options, Measure& m) {
+    m.upos = (a.header.msgh_bits & MACH_MSGH_BITS_COMPLEX) ? sizeof(mach_msg_base_t) : sizeof(mach_msg_header_t);
+    const uint32_t avail = a.msg_size - m.upos;
+    const uint32_t dsc_count = a.dsc_count;
+    if ((options & MACH64_SEND_KOBJECT_CALL) && dsc_count > IPC_KOBJECT_DESC_MAX) return MACH_SEND_TOO_LARGE;
+    if (dsc_count) {
+        const uint32_t copy = uint32_t(std::min<uint64_t>(uint64_t(dsc_count) * 16, avail));
+        m.raw.reset(static_cast<uint8_t*>(kalloc(copy)));
+        if (!m.raw) return MACH_SEND_NO_BUFFER;
+        if (t.read(base::TraceeAddr(a.msg_addr + m.upos), m.raw.get(), copy) != 0) return MACH_SEND_INVALID_DATA;
+        // ipc_kmsg_measure_descriptors_from_user
+        for (uint32_t i = 0; i < dsc_count; i++) {
+            if (m.dsc_usize + 12 > copy) return MACH_SEND_MSG_TOO_SMALL;
+            uint32_t type = m.raw[m.dsc_usize + kUserDescTypeOffset];
+            if (!desc_type_valid(type, options)) return MACH_SEND_INVALID_TYPE;
+            m.dsc_usize += user_desc_size(type);
+            if (m.dsc_usize > copy) return MACH_SEND_MSG_TOO_SMALL;
+        }
+    }
+    m.body_size = avail - m.dsc_usize;
+    return MACH_MSG_SUCCESS;
+}
+
+// One user descriptor (its bytes at `u`, its type already in d.type) into its kernel form
+// (ipc_kmsg_inflate_*_descriptor).
+mach_msg_return_t inflate_descriptor(KDesc& d, const uint8_t* u, Measure& m) {
+    switch (d.type) {
+        case MACH_MSG_PORT_DESCRIPTOR: {
+            port_descriptor_t pd;
+            memcpy(&pd, u, sizeof pd);
+            d.uname = pd.name;
+            d.disposition = pd.disposition;
+            m.port_count++;
+            break;
+        }
+        case MACH_MSG_OOL_DESCRIPTOR:
+        case MACH_MSG_OOL_VOLATILE_DESCRIPTOR: {
+            ool_descriptor_t od;
+            memcpy(&od, u, sizeof od);
+            if (od.copy != MACH_MSG_PHYSICAL_COPY && od.copy != MACH_MSG_VIRTUAL_COPY) return MACH_SEND_INVALID_TYPE;
+            if (od.size > MSG_OOL_SIZE_SMALL && od.copy == MACH_MSG_PHYSICAL_COPY && !od.deallocate)
+                m.vm_size += round_page(od.size);
+            d.uaddr = od.address;
+            d.count = od.size;
+            d.deallocate = od.deallocate;
+            d.copy = od.copy;
+            break;
+        }
+        case MACH_MSG_OOL_PORTS_DESCRIPTOR: {
+            ool_ports_descriptor_t pd;
+            memcpy(&pd, u, sizeof pd);
+            d.uaddr = pd.address;
+            d.count = pd.count;
+            d.deallocate = pd.deallocate;
+            d.copy = pd.copy;
+            d.disposition = pd.disposition;
+            m.port_count += pd.count;
+            break;
+        }
+        case MACH_MSG_GUARDED_PORT_DESCRIPTOR: {
+            guarded_port_descriptor_t gd;
+            memcpy(&gd, u, sizeof gd);
+            m.port_count++;
+            if (gd.disposition != MACH_MSG_TYPE_MOVE_RECEIVE || !gd.flags || (gd.flags & ~MACH_MSG_GUARD_FLAGS_MASK) ||
+                ((gd.flags & MACH_MSG_GUARD_FLAGS_UNGUARDED_ON_SEND) && gd.context != 0))
+                return MACH_SEND_INVALID_TYPE;
+            d.uaddr = gd.context;
+            d.guard_flags = gd.flags;
+            d.disposition = gd.disposition;
+            d.uname = gd.name;
+            break;
+        }
+        default: break;
+    }
+    return MACH_MSG_SUCCESS;
+}
+
+// Inflate: each user descriptor into its kernel form, in order; the first bad one ends it.
+mach_msg_return_t inflate_descriptors(Kmsg* km, Measure& m) {
+    uint32_t pos = 0;
+    for (uint32_t i = 0; i < km->dsc_count; i++) {
+        KDesc& d = km->descs[i];
+        const uint8_t* u = m.raw.get() + pos;
+        d.type = u[kUserDescTypeOffset];
+        pos += user_desc_size(d.type);
+        if (mach_msg_return_t mr = inflate_descriptor(d, u, m); mr != MACH_MSG_SUCCESS) return mr;
+    }
+    return MACH_MSG_SUCCESS;
+}
+
+// The body after the descriptors, and the auxiliary data (its header is the kernel's: the size, nothing else).
+mach_msg_return_t copy_body_from_user(base::Thread& t, const SendArgs& a, const Measure& m, Kmsg* km) {
+    if (km->body_size && t.read(base::TraceeAddr(a.msg_addr + m.upos + m.dsc_usize), km->body, km->body_size) != 0)
+        return MACH_SEND_INVALID_DATA;
+    if (a.aux_size) {
+        mach_msg_aux_header_t ah{a.aux_size, 0};
+        memcpy(km->aux, &ah, sizeof ah);
+        if (a.aux_size > sizeof ah &&
+            t.read(base::TraceeAddr(a.aux_addr + sizeof ah), km->aux + sizeof ah, a.aux_size - sizeof ah) != 0)
+            return MACH_SEND_INVALID_DATA;
+    }
+    return MACH_MSG_SUCCESS;
+}
+
+// The out-of-line memory or port names of one descriptor, read now (outside the lock). What this returns is
+// not the send's result: it is kept in the descriptor, and an unreadable region is reported when its
+// descriptor's turn comes (copyin_body), as XNU's vm_map_copyin would. Nothing is kept on failure.
+mach_msg_return_t copy_ool_from_user(base::Thread& t, KDesc& d) {
+    if ((d.type == MACH_MSG_OOL_DESCRIPTOR || d.type == MACH_MSG_OOL_VOLATILE_DESCRIPTOR) && d.count) {
+        KOwned<uint8_t[]> data(static_cast<uint8_t*>(kalloc(d.count)));
+        if (!data) return MACH_MSG_VM_KERNEL;
+        if (t.read(base::TraceeAddr(d.uaddr), data.get(), d.count) != 0) return MACH_SEND_INVALID_MEMORY;
+        d.data = data.release();
+    } else if (d.type == MACH_MSG_OOL_PORTS_DESCRIPTOR && d.count) {
+        // The names wait in the array of ports until copyin_body turns them into rights.
+        KOwned<Port*[]> ports(static_cast<Port**>(kalloc(sizeof(Port*) * d.count)));
+        KOwned<mach_port_name_t[]> names(static_cast<mach_port_name_t*>(kalloc(sizeof(mach_port_name_t) * d.count)));
+        if (!ports || !names) return MACH_MSG_VM_KERNEL;
+        if (t.read(base::TraceeAddr(d.uaddr), names.get(), sizeof(mach_port_name_t) * d.count) != 0)
+            return MACH_SEND_INVALID_MEMORY;
+        for (uint32_t j = 0; j < d.count; j++) ports[j] = reinterpret_cast<Port*>(uintptr_t(names[j]));
+        d.ports = ports.release();
+    }
+    return MACH_MSG_SUCCESS;
+}
+
+mach_msg_return_t get_from_user(base::Thread& t, const SendArgs& a, uint64_t options, Kmsg** out) {
+    Measure m;
+    mach_msg_return_t mr = measure_from_user(t, a, options, m);
+    if (mr != MACH_MSG_SUCCESS) return mr;
+    CapturedKmsg km(kmsg_alloc(a.dsc_count, m.body_size, a.aux_size));
+    if (!km) return MACH_SEND_NO_BUFFER;
+    km->bits = a.header.msgh_bits & MACH_MSGH_BITS_USER;
+    km->uremote = a.header.msgh_remote_port;
+    km->ulocal = a.header.msgh_local_port;
+    km->voucher_name = a.header.msgh_voucher_port;
+    km->id = a.header.msgh_id;
+    mr = inflate_descriptors(km.get(), m);
+    m.raw.reset();  // the user form has served
+    if (mr != MACH_MSG_SUCCESS) return mr;
+    mr = copy_body_from_user(t, a, m, km.get());
+    if (mr != MACH_MSG_SUCCESS) return mr;
+    if (m.port_count > IPC_KMSG_MAX_OOL_PORT_COUNT) return MACH_SEND_TOO_LARGE;
+    if (m.vm_size + m.port_count * 8 > IPC_KMSG_MAX_VM_SPACE) return MACH_MSG_VM_KERNEL;
+    for (uint32_t i = 0; i < km->dsc_count; i++) km->descs[i].preread_error = copy_ool_from_user(t, km->descs[i]);
+    *out = km.release();
+    return MACH_MSG_SUCCESS;
 }
 
 // ---- step 2: rights (ipc_kmsg_copyin_header, ipc_validate_kmsg_header_from_user, ipc_kmsg_copyin_body) ----
@@ -750,8 +773,7 @@ mach_msg_return_t msg_send(base::Thread& t, Task* task, const SendArgs& a, uint6
         }
     }
     if (mr != MACH_MSG_SUCCESS) {
-        free_uncopied(km);
-        kmsg_free(km);
+        discard_captured(km);
         return mr;
     }
     if (km->bits & MACH_MSGH_BITS_COMPLEX) {

@@ -194,8 +194,7 @@ uint64_t relative_deadline(uint32_t sec, int32_t nsec) { return monotonic_ns() +
 
 SysResult semaphore_wait_common(Thread& t, mach_port_name_t wait_name, mach_port_name_t signal_name, bool timed,
                                 uint32_t sec, int32_t nsec) {
-    Task* task = current_task(t);
-    if (!task) return kr_result(KERN_RESOURCE_SHORTAGE);
+    TASK_OR_FAIL();
     if (timed && bad_timespec(sec, nsec)) return kr_result(KERN_INVALID_VALUE);
     IpcLock lock(t);
     Semaphore* ss = nullptr;
@@ -223,8 +222,7 @@ using namespace mach;
 
 /// semaphore_signal_trap implements XNU Mach trap semaphore_signal_trap (33).
 SysResult mach_semaphore_signal_trap(Thread& t, uint32_t signal_name) {
-    Task* task = current_task(t);
-    if (!task) return kr_result(KERN_RESOURCE_SHORTAGE);
+    TASK_OR_FAIL();
     IpcLock lock(t);
     Semaphore* s;
     kern_return_t kr = name_to_semaphore(task, signal_name, &s);
@@ -238,8 +236,7 @@ SysResult mach_semaphore_signal_trap(Thread& t, uint32_t signal_name) {
 
 /// semaphore_signal_all_trap implements XNU Mach trap semaphore_signal_all_trap (34).
 SysResult mach_semaphore_signal_all_trap(Thread& t, uint32_t signal_name) {
-    Task* task = current_task(t);
-    if (!task) return kr_result(KERN_RESOURCE_SHORTAGE);
+    TASK_OR_FAIL();
     IpcLock lock(t);
     Semaphore* s;
     kern_return_t kr = name_to_semaphore(task, signal_name, &s);
@@ -254,8 +251,7 @@ SysResult mach_semaphore_signal_all_trap(Thread& t, uint32_t signal_name) {
 /// semaphore_signal_thread_trap implements XNU Mach trap semaphore_signal_thread_trap (35): wakes that thread
 /// if it waits on the semaphore (KERN_NOT_WAITING otherwise), or any one waiter without pre-posting.
 SysResult mach_semaphore_signal_thread_trap(Thread& t, uint32_t signal_name, uint32_t thread_name) {
-    Task* task = current_task(t);
-    if (!task) return kr_result(KERN_RESOURCE_SHORTAGE);
+    TASK_OR_FAIL();
     IpcLock lock(t);
     int tid = 0;
     if (thread_name != MACH_PORT_NULL) {

@@ -72,14 +72,6 @@ mach_port_name_t copyout_send(Space* space, Port* port) {
     return object_copyout(space, port, MACH_MSG_TYPE_PORT_SEND, &name) == KERN_SUCCESS ? name : MACH_PORT_NULL;
 }
 
-#define TASK_OR_FAIL()                                      \
-    Task* task = current_task(t);                           \
-    if (!task) return kr_result(KERN_RESOURCE_SHORTAGE)
-
-#define TARGET_OR_FAIL(target)                                                   \
-    IpcLock lock(t);                                                             \
-    if (!name_to_current_task(task, target)) return trap_finish(t, task, lock, MACH_SEND_INVALID_DEST)
-
 void trace_send(Thread& t, Task* task, const char* trap, mach_port_name_t dest, int32_t id) {
     if (base::g_runtime.trace_fd < 0) return;
     // A message to a kernel object is a MIG call: name its routine (a port of a task's own carries ids that
@@ -241,9 +233,8 @@ SysResult mach_kernelrpc_mach_port_get_attributes_trap(Thread& t, uint32_t targe
     TASK_OR_FAIL();
     uint32_t cnt = 0;
     bool readable = t.read(count, &cnt, sizeof cnt) == 0;
-    IpcLock lock(t);
     // port_name_to_current_task_read_noref: a read-flavor task port would do too; macrun's task has one port.
-    if (!name_to_current_task(task, target)) return trap_finish(t, task, lock, MACH_SEND_INVALID_DEST);
+    TARGET_OR_FAIL(target);
     if (!readable) return trap_finish(t, task, lock, KERN_MEMORY_ERROR);
     cnt = std::min(cnt, kPortInfoMax);
     uint32_t buf[kPortInfoMax] = {};

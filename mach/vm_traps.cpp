@@ -24,12 +24,13 @@ kern_return_t with_address(Thread& t, TraceeAddr addr_ptr, Fn fn) {
     return kr;
 }
 
-#define VM_TARGET_OR_FAIL(target)                                                                             \
-    Task* task = current_task(t);                                                                             \
-    if (!task) return kr_result(KERN_RESOURCE_SHORTAGE);                                                       \
-    {                                                                                                         \
-        IpcLock lock(t);                                                                                      \
-        if (!name_to_current_task(task, target)) return trap_finish(t, task, lock, MACH_SEND_INVALID_DEST);   \
+// The target check, with the lock released at once: the VM operations run calls as the thread (mmap,
+// mprotect, munmap), and under ptrace such a call yields, which must never happen with the lock held (see
+// msg.cpp, which maps memory for the same reason without the lock).
+#define VM_TARGET_OR_FAIL(target) \
+    TASK_OR_FAIL();               \
+    {                             \
+        TARGET_OR_FAIL(target);   \
     }
 
 }  // namespace

@@ -1,9 +1,12 @@
 // The message layer through the trap handlers (mach/msg.cpp, ipc_mqueue.cpp, traps.cpp), with the test
 // process as the program: header rewriting, trailers, descriptor sizes, queue limits, MACH_RCV_LARGE, and a
-// receive that blocks in one thread until another sends, mk_timer messages.
+// receive that blocks in one thread until another sends, mk_timer messages, complex sends that fail midway.
 #include <doctest/doctest.h>
 
+#include <sys/mman.h>
+
 #include <cstring>
+#include <ostream>
 #include <thread>
 
 #include "mach/ipc_kmsg.hpp"
@@ -44,6 +47,57 @@ struct Simple {
     mach_msg_header_t h;
     uint32_t v[2];
 };
+
+// A complex message to a receive right of the sender's (made into a send right), descriptor by descriptor.
+struct Complex {
+    alignas(8) uint8_t b[256] = {};
+    uint32_t size = sizeof(mach_msg_base_t), n = 0;
+    template <typename D>
+    Complex& add(const D& d) {
+        memcpy(b + size, &d, sizeof d);
+        size += sizeof d;
+        n++;
+        return *this;
+    }
+    void* to(uint32_t dest) {
+        mach_msg_base_t base{};
+        base.header.msgh_bits = msgh_bits_set(MACH_MSG_TYPE_MAKE_SEND, 0, 0, MACH_MSGH_BITS_COMPLEX);
+        base.header.msgh_size = size;
+        base.header.msgh_remote_port = dest;
+        base.msgh_descriptor_count = n;
+        memcpy(b, &base, sizeof base);
+        return b;
+    }
+};
+
+port_descriptor_t port_desc(uint32_t name, uint8_t disposition) {
+    return {name, 0, 0, disposition, MACH_MSG_PORT_DESCRIPTOR};
+}
+ool_descriptor_t ool_desc(const void* p, uint32_t size, uint8_t copy = MACH_MSG_VIRTUAL_COPY) {
+    return {reinterpret_cast<uint64_t>(p), 0, copy, 0, MACH_MSG_OOL_DESCRIPTOR, size};
+}
+ool_ports_descriptor_t ool_ports_desc(const uint32_t* names, uint32_t count, uint8_t disposition) {
+    return {reinterpret_cast<uint64_t>(names), 0, MACH_MSG_VIRTUAL_COPY, disposition, MACH_MSG_OOL_PORTS_DESCRIPTOR, count};
+}
+
+// What a name's entry and its port hold: user references and rights, the port's counts and references.
+struct Held {
+    uint32_t bits, srights, sorights, refs, msgcount;
+    bool operator==(const Held&) const = default;
+};
+std::ostream& operator<<(std::ostream& os, const Held& h) {
+    return os << "{bits " << h.bits << ", srights " << h.srights << ", sorights " << h.sorights << ", refs " << h.refs
+              << ", msgcount " << h.msgcount << "}";
+}
+
+Held held(LocalThread& t, uint32_t name) {
+    Task* task = current_task(t);  // not under the lock: it may map the wait page
+    IpcLock lock(t);
+    Entry* e = entry_lookup(task->space, name);
+    REQUIRE(e);
+    auto* p = static_cast<Port*>(e->obj);
+    return {e->bits, p->srights, p->sorights, p->refs, p->msgcount};
+}
 
 }  // namespace
 
@@ -242,4 +296,52 @@ TEST_CASE("the hooks for bsdthread_create/terminate: a thread port send right, a
         CHECK(dead == before);
     }
     CHECK(thread_terminate_cleanup(t, 0x7777703, 0) == KERN_INVALID_NAME);  // the semaphore name is checked
+}
+
+TEST_CASE("a complex send that fails midway gives back every right, reference and byte it took") {
+    LocalThread t;
+    uint32_t dest = new_port(t), q = new_port(t);
+    REQUIRE(xnu_sys::mach_kernelrpc_mach_port_insert_right_trap(t, task_self(t), q, q, MACH_MSG_TYPE_MAKE_SEND).value == 0);
+    constexpr uint32_t kNoSuchName = 0x7777703;  // no entry: KERN_INVALID_NAME, which raises no guard exception
+    static uint8_t bytes[100] = {1, 2, 3};
+    void* hole = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(hole != MAP_FAILED);
+    munmap(hole, 4096);
+    const Held dest0 = held(t, dest), q0 = held(t, q);
+    const size_t mem0 = kalloc_in_use();
+    auto fails = [&](Complex& m, int32_t want) {
+        CHECK(msg2(t, m.to(dest), MACH_SEND_MSG, m.size, 0, 0) == want);
+        CHECK(held(t, dest) == dest0);
+        CHECK(held(t, q) == q0);
+        CHECK(kalloc_in_use() == mem0);
+    };
+    SUBCASE("a bad name in the second port descriptor: the first one's right and the header's are destroyed") {
+        Complex m;
+        m.add(port_desc(q, MACH_MSG_TYPE_COPY_SEND)).add(port_desc(kNoSuchName, MACH_MSG_TYPE_COPY_SEND));
+        fails(m, MACH_SEND_INVALID_RIGHT);
+    }
+    SUBCASE("out-of-line memory at an unmapped address: the memory read before it is freed") {
+        Complex m;
+        m.add(port_desc(q, MACH_MSG_TYPE_COPY_SEND)).add(ool_desc(bytes, sizeof bytes)).add(ool_desc(hole, 64));
+        fails(m, MACH_SEND_INVALID_MEMORY);
+    }
+    SUBCASE("a bad name in the middle of an out-of-line port array: the rights before it in the array go too") {
+        const uint32_t names[3] = {q, kNoSuchName, q};
+        Complex m;
+        m.add(ool_desc(bytes, sizeof bytes)).add(ool_ports_desc(names, 3, MACH_MSG_TYPE_COPY_SEND)).add(ool_desc(bytes, 50));
+        fails(m, MACH_SEND_INVALID_RIGHT);
+    }
+    SUBCASE("a bad copy option in the second out-of-line descriptor: the capture itself fails") {
+        Complex m;
+        m.add(port_desc(q, MACH_MSG_TYPE_COPY_SEND)).add(ool_desc(bytes, sizeof bytes)).add(ool_desc(bytes, 8, 7));
+        fails(m, MACH_SEND_INVALID_TYPE);
+    }
+    SUBCASE("a descriptor of no known type: the measure fails") {
+        Complex m;
+        m.add(ool_desc(bytes, sizeof bytes));
+        auto bad = ool_desc(bytes, 8);
+        bad.type = 9;
+        m.add(bad);
+        fails(m, MACH_SEND_INVALID_TYPE);
+    }
 }
