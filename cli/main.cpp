@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "base/host.hpp"
 #include "cli/binfmt.hpp"
 #include "cli/conform.hpp"
 #include "cli/inspect.hpp"
@@ -49,8 +50,8 @@ int print_syscalls(bool missing_only) {
                             : e.support == xnu_sys::Support::Partial   ? "partial"
                             : e.support == xnu_sys::Support::XnuEnosys ? "ENOSYS on xnu too"
                                                                        : "missing";
-        fmt::print("{:<13} {:>4}  {:<40} {}{}{}\n", base::class_name(e.cls), e.nr, e.name, level,
-                   *e.note ? ": " : "", e.note);
+        fmt::print("{:<13} {:>4}  {:<40} {}{}{}\n", base::class_name(e.cls), e.nr, e.name(), level,
+                   *e.note() ? ": " : "", e.note());
     }
     fmt::print("{} implemented, {} partial, {} missing, {} ENOSYS on xnu too\n", counts[0], counts[1], counts[2],
                counts[3]);
@@ -93,6 +94,7 @@ int run(cli::ExecOptions& opts) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    base::tsc_window_open();  // the TSC is measured over start-up (base/host.hpp)
     cli::ExecOptions opts;
     bool whole_argv = false;
     int i = 1;
@@ -111,10 +113,12 @@ int main(int argc, char** argv) {
         if (!strcmp(a, "--trace")) return opts.trace_file = "-", 1;
         if (!strncmp(a, "--trace=", 8)) return opts.trace_file = a + 8, 1;
         if (!strcmp(a, "--no-fastpath")) return opts.fastpath = false, 1;
-        // Internal, for execve of a Mach-O by a program under macrun: the trace descriptor it passes on, and
-        // ARGS given as the program's whole argv (argv[0] included, possibly empty).
+        // Internal, for execve of a Mach-O by a program under macrun: the trace descriptor, the Mach kernel and
+        // the TSC frequency it passes on, and ARGS given as the program's whole argv (argv[0] included,
+        // possibly empty).
         if (!strncmp(a, "--trace-fd=", 11)) return opts.trace_fd = atoi(a + 11), 1;
         if (!strncmp(a, "--mach-fd=", 10)) return opts.mach_fd = atoi(a + 10), 1;
+        if (!strncmp(a, "--tsc-hz=", 9)) return base::set_tsc_hz(strtoull(a + 9, nullptr, 10)), 1;
         if (!strncmp(a, "--session=", 10)) return opts.session = a + 10, 1;
         if (!strcmp(a, "--whole-argv")) return whole_argv = true, 1;
         if (!strncmp(a, "--backend=", 10) && tracer::find_backend(a + 10))

@@ -140,6 +140,7 @@ int exec_macho(const ExecOptions& opts) {
              static_cast<unsigned long long>(mapped.entry));
     base::trace_event(nullptr, event);
 
+    loader::seal_commpage();
     if (img.unixthread) macrun_enter_thread(mapped.entry, stack.sp);
     macrun_enter_main(mapped.entry, stack.sp, stack.argc, stack.argv, stack.envp, stack.apple);
 }

@@ -30,7 +30,21 @@ void put(uint8_t* page, size_t off, T v) { std::memcpy(page + off, &v, sizeof v)
 
 }  // namespace
 
-void fill_commpage(uint8_t* page, const HostFacts& f, uint64_t tsc_now, uint64_t ns_now) {
+void fill_nanotime(uint8_t* page, uint64_t tsc_hz, uint64_t tsc_now, uint64_t ns_now) {
+    // nanotime(): ns = ns_base + (((tsc - tsc_base) << shift) * scale >> 32). Choose shift so that scale
+    // (1e9 / tsc_hz as 32.32 fixed point) fits in 32 bits even for a TSC slower than 1 GHz.
+    uint32_t shift = 0;
+    uint64_t hz = tsc_hz ? tsc_hz : 1000000000ULL;
+    while ((1000000000ULL << 32) / (hz << shift) > 0xffffffffULL) shift++;
+    uint64_t scale = (1000000000ULL << 32) / (hz << shift);
+    put<uint64_t>(page, kNtTscBase, tsc_now);
+    put<uint32_t>(page, kNtScale, uint32_t(scale));
+    put<uint32_t>(page, kNtShift, shift);
+    put<uint64_t>(page, kNtNsBase, ns_now);
+    put<uint32_t>(page, kNtGeneration, 1);  // 0 means "being updated": Apple's readers spin on it
+}
+
+void fill_commpage(uint8_t* page, const HostFacts& f) {
     std::memset(page, 0, 4096);
     std::memcpy(page + kSignature, "commpage 64-bit", 16);
     put<uint64_t>(page, kCapabilities64, f.cpu_capabilities);
@@ -47,17 +61,6 @@ void fill_commpage(uint8_t* page, const HostFacts& f, uint64_t tsc_now, uint64_t
     put<uint32_t>(page, kCpuFamily, 0);
     put<uint8_t>(page, kKernelPageShift, 12);
     put<uint8_t>(page, kUserPageShift64, 12);
-    // nanotime(): ns = ns_base + (((tsc - tsc_base) << shift) * scale >> 32). Choose shift so that scale
-    // (1e9 / tsc_hz as 32.32 fixed point) fits in 32 bits even for a TSC slower than 1 GHz.
-    uint32_t shift = 0;
-    uint64_t hz = f.tsc_hz ? f.tsc_hz : 1000000000ULL;
-    while ((1000000000ULL << 32) / (hz << shift) > 0xffffffffULL) shift++;
-    uint64_t scale = (1000000000ULL << 32) / (hz << shift);
-    put<uint64_t>(page, kNtTscBase, tsc_now);
-    put<uint32_t>(page, kNtScale, uint32_t(scale));
-    put<uint32_t>(page, kNtShift, shift);
-    put<uint64_t>(page, kNtNsBase, ns_now);
-    put<uint32_t>(page, kNtGeneration, 1);  // 0 means "being updated": Apple's readers spin on it
     put<uint32_t>(page, kGtodGeneration, 0);  // 0: gettimeofday falls back to the system call
     put<uint8_t>(page, kApproxTimeSupported, 0);
     timespec boot_rt, mono;
@@ -74,14 +77,20 @@ std::string map_commpage() {
         if (p != MAP_FAILED) munmap(p, 2 * 4096);
         return fmt::format("cannot map the commpage at {:#x}: the address is in use", kCommpageBase);
     }
-    // mach_absolute_time counts from boot on macOS: base the nanotime data on CLOCK_MONOTONIC_RAW, which the
-    // TSC tracks without NTP slewing.
-    fill_commpage(static_cast<uint8_t*>(p), host_facts(), __rdtsc(), now_ns(CLOCK_MONOTONIC_RAW));
+    fill_commpage(static_cast<uint8_t*>(p), host_facts());
     const uint8_t gadget[] = {0x0f, 0x05, 0xcc};  // syscall; int3
     std::memcpy(reinterpret_cast<void*>(kCommpageSyscallGadget), gadget, sizeof gadget);
-    mprotect(p, 4096, PROT_READ);
     mprotect(static_cast<uint8_t*>(p) + 4096, 4096, PROT_READ | PROT_EXEC);
     return {};
+}
+
+void seal_commpage() {
+    // mach_absolute_time counts from boot on macOS: base the nanotime data on CLOCK_MONOTONIC_RAW, which the
+    // TSC tracks without NTP slewing.
+    auto* page = reinterpret_cast<uint8_t*>(kCommpageBase);
+    uint64_t hz = base::tsc_hz();
+    fill_nanotime(page, hz, __rdtsc(), now_ns(CLOCK_MONOTONIC_RAW));
+    mprotect(page, 4096, PROT_READ);
 }
 
 }  // namespace loader

@@ -14,10 +14,16 @@ inline constexpr uint64_t kCommpageBase = 0x00007fffffe00000ULL;
 // thread stopped outside a system call (the `int $0x82` gate).
 inline constexpr uint64_t kCommpageSyscallGadget = kCommpageBase + 0x2000 - 4;
 
-// Maps and fills the commpage. Returns an empty string or an error message.
+// Maps the commpage and fills what does not depend on time. Returns an empty string or an error message.
 std::string map_commpage();
+// Writes the nanotime data (what mach_absolute_time converts the TSC with) and makes the data page read-only.
+// The last step before the program's first instruction: the TSC's measuring window (base::tsc_hz) spans
+// macrun's start-up up to here.
+void seal_commpage();
 
-// Fills a 4 KiB buffer with the commpage contents (used by map_commpage and by the unit tests).
-void fill_commpage(uint8_t* page, const base::HostFacts& facts, uint64_t tsc_now, uint64_t ns_now);
+// Fill a 4 KiB commpage buffer: what does not depend on time, and the nanotime data for a TSC of tsc_hz that
+// read tsc_now at ns_now (CLOCK_MONOTONIC_RAW).
+void fill_commpage(uint8_t* page, const base::HostFacts& facts);
+void fill_nanotime(uint8_t* page, uint64_t tsc_hz, uint64_t tsc_now, uint64_t ns_now);
 
 }  // namespace loader

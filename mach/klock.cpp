@@ -205,7 +205,11 @@ KernelGlobals* map_region() {
     raw_syscall(SYS_madvise, long(kRegionBase), long(g_region_size), MADV_DONTDUMP);
     auto* g = reinterpret_cast<KernelGlobals*>(kRegionBase);
     if (fresh) {
-        new (g) KernelGlobals();
+        // A fresh region reads as zeros, the initial state of every word, pointer and count in it: only what
+        // starts otherwise is constructed. Constructing the whole (its wait words and task table) would write,
+        // and so fault in, some 40 KiB of shared pages at the start of every program, Mach calls or not.
+        new (&g->ipc_lock) KLock();
+        new (&g->kernel_space) Space();
         g->bump.store((sizeof(KernelGlobals) + 65535) & ~uint64_t(65535), std::memory_order_relaxed);
         reinterpret_cast<std::atomic<uint64_t>*>(&g->magic)->store(kRegionMagic, std::memory_order_release);
     } else {

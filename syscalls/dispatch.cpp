@@ -35,7 +35,7 @@ SysResult no_such_call(base::Thread& t, SysClass cls, uint32_t nr) {
 }
 
 SysResult unimplemented(SysClass cls, const SyscallEntry& e) {
-    report_unimplemented(cls, e.nr, e.name);
+    report_unimplemented(cls, e.nr, e.name());
     if (cls == SysClass::Bsd) return SysResult::error(xnu::XNU_ENOSYS);
     return SysResult::ok(kKernFailure);
 }
@@ -69,14 +69,14 @@ SysResult dispatch(base::Thread& t, uint32_t eax) {
         res = cls == SysClass::Bsd ? SysResult::error(xnu::XNU_EFAULT) : SysResult::ok(kKernInvalidArgument);
     } else if (e->support == Support::XnuEnosys) {
         res = SysResult::error(xnu::XNU_ENOSYS);
-    } else if (!e->thunk) {
+    } else if (!e->thunk()) {
         res = unimplemented(cls, *e);
     } else {
         // exit and a successful execve do not come back (and execve's arguments are gone once it succeeds):
         // trace them before they run; a failed execve is traced again with its error.
         bool no_return = e->no_return();
         if (no_return && base::g_runtime.trace_fd >= 0) trace_call(t, cls, nr, e, args, SysResult::just_return());
-        res = e->thunk(t, args);
+        res = e->thunk()(t, args);
         if (no_return && !res.failed()) return res;
     }
     if (base::g_runtime.trace_fd >= 0) trace_call(t, cls, nr, e, args, res);

@@ -166,17 +166,43 @@ def main():
             unused = "" if r["args"] else "[[maybe_unused]] "
             c.write(f"SysResult thunk_{r['cls']}_{r['num']}(base::Thread& t, {unused}const uint64_t* a) "
                         f"{{ return {handler_name(r, by_name)}(t{args}); }}\n")
-        c.write("\nconstexpr SyscallEntry kEntries[] = {\n")
+        # The table holds no pointers: names and notes are offsets into one string block and handlers are
+        # indices into kThunks, so the table is read-only data that needs no relocation when macrun (a static
+        # PIE) starts; only kThunks is relocated, a page instead of seventeen.
+        strings, offsets = [], {}
+
+        def string_offset(text):
+            if text not in offsets:
+                offsets[text] = sum(len(x.encode()) + 1 for x in strings)
+                strings.append(text)
+            return offsets[text]
+
+        impl_index = {}
+        c.write("\nconstexpr Thunk kThunks[] = {\n")
+        for r in rows:
+            if r["support"] in ("missing", "enosys"):
+                continue
+            impl_index[(r["cls"], r["num"])] = len(impl_index)
+            c.write(f"    thunk_{r['cls']}_{r['num']},\n")
+        c.write("};\n\n")
+        c.write("constexpr SyscallEntry kEntries[] = {\n")
         for r in rows:
             decs = ", ".join(f"Decoder::{d}" for _, _, d in r["args"])
-            names = ", ".join(f'"{n}"' for _, n, _ in r["args"])
-            thunk = f"thunk_{r['cls']}_{r['num']}" if r["support"] not in ("missing", "enosys") else "nullptr"
+            handler = impl_index.get((r["cls"], r["num"]), -1)
             sup = {"full": "Full", "partial": "Partial", "missing": "Missing", "enosys": "XnuEnosys"}[r["support"]]
-            note = r["note"].replace('"', '\\"')
             flags = " | ".join(f"SyscallEntry::{FLAGS[f]}" for f in sorted(r["flags"])) or "0"
-            c.write(f"    {{SysClass::{CLASSES[r['cls']]}, {r['num']}, \"{r['name']}\", Support::{sup}, \"{note}\", "
-                    f"{len(r['args'])}, {{{decs}}}, {{{names}}}, {thunk}, {flags}}},\n")
+            c.write(f"    {{SysClass::{CLASSES[r['cls']]}, {r['num']}, {string_offset(r['name'])}, "
+                    f"{string_offset(r['note'])}, Support::{sup}, {len(r['args'])}, {{{decs}}}, {handler}, "
+                    f"{flags}}},\n")
         c.write("};\n\n")
+
+        def c_string(text):
+            return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '\\0"'
+
+        c.write("constexpr char kStrings[] =\n")
+        for text in strings:
+            c.write(f"    {c_string(text)}\n")
+        c.write("    ;\n\n")
         for cls in CLASSES:
             nums = [r["num"] for r in rows if r["cls"] == cls]
             size = (max(nums) + 1) if nums else 1
@@ -191,7 +217,11 @@ def main():
         for cls in CLASSES:
             c.write(f"        case SysClass::{CLASSES[cls]}: return find(k{CLASSES[cls]}Index, nr);\n")
         c.write("        default: return nullptr;\n    }\n}\n\n")
-        c.write("std::span<const SyscallEntry> all_entries() { return kEntries; }\n\n}  // namespace xnu_sys\n")
+        c.write("std::span<const SyscallEntry> all_entries() { return kEntries; }\n\n")
+        c.write("const char* SyscallEntry::name() const { return kStrings + name_offset; }\n")
+        c.write("const char* SyscallEntry::note() const { return kStrings + note_offset; }\n")
+        c.write("Thunk SyscallEntry::thunk() const { return handler < 0 ? nullptr : kThunks[handler]; }\n\n")
+        c.write("}  // namespace xnu_sys\n")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@
 #include "common.hpp"
 #include "mach/task.hpp"
 #include "trace.hpp"
+#include "base/host.hpp"
 #include "base/page.hpp"
 
 namespace xnu_sys {
@@ -460,7 +461,11 @@ SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr en
     // In process the session's Mach kernel goes along too (a Linux program carries it in MACRUN_MACH_FD for a
     // Mach-O program it may start), so the new image's task stays in the same kernel as its parent's.
     const int mach_fd = base::g_runtime.caps.handlers_in_program ? base::g_runtime.mach_fd : -1;
-    char backend_opt[32], trace_opt[32], trace_env[48], mach_opt[32], mach_env[48];
+    char backend_opt[32], trace_opt[32], trace_env[48], mach_opt[32], mach_env[48], tsc_opt[48];
+    // The TSC frequency this process measured or was given: the new image converts mach_absolute_time alike,
+    // and does not measure again (base/host.hpp).
+    const unsigned long long tsc = base::tsc_hz();
+    snprintf(tsc_opt, sizeof tsc_opt, "--tsc-hz=%llu", tsc);
     snprintf(mach_opt, sizeof mach_opt, "--mach-fd=%d", mach_fd);
     snprintf(mach_env, sizeof mach_env, "MACRUN_MACH_FD=%d", mach_fd);
     snprintf(backend_opt, sizeof backend_opt, "--backend=%s", base::g_runtime.backend);
@@ -477,6 +482,7 @@ SysResult exec_image(Thread& t, TraceeAddr fname, TraceeAddr argp, TraceeAddr en
         if (base::g_runtime.no_fastpath_option) pre[npre++] = args.own("--no-fastpath");
         if (trace_fd >= 0) pre[npre++] = args.own(trace_opt);
         if (mach_fd >= 0) pre[npre++] = args.own(mach_opt);
+        pre[npre++] = args.own(tsc_opt);
         pre[npre++] = args.own("--whole-argv");
         pre[npre++] = args.own("run");
         // A path that starts with '-' would read as an option.

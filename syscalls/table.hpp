@@ -31,17 +31,18 @@ using Thunk = SysResult (*)(base::Thread&, const uint64_t* args);
 struct SyscallEntry {
     SysClass cls;
     uint16_t nr;
-    const char* name;
+    uint32_t name_offset, note_offset;  // into the table's strings: name() and note()
     Support support;
-    const char* note;  // for partial support
     uint8_t nargs;
     Decoder decoders[8];
-    const char* argnames[8];
-    Thunk thunk;  // nullptr when the call is missing
+    int16_t handler;  // index of its thunk, -1 when the call is missing
     // The master list's FLAGS column.
     enum : uint8_t { kNoReturn = 1, kTrapPath = 2 };
     uint8_t flags;
 
+    const char* name() const;
+    const char* note() const;  // for partial support; "" otherwise
+    Thunk thunk() const;       // nullptr when the call is missing
     bool no_return() const { return flags & kNoReturn; }
     bool trap_path() const { return flags & kTrapPath; }
 };

@@ -119,7 +119,7 @@ void trace_call(base::Thread& t, SysClass cls, uint32_t nr, const SyscallEntry* 
     if (!e) {
         l.add("{} {} (no such call)", class_name(cls), nr);
     } else {
-        l.add("{}(", e->name);
+        l.add("{}(", e->name());
         for (int i = 0; i < e->nargs; i++) {
             if (i) l.add(", ");
             add_arg(l, t, e->decoders[i], args[i]);

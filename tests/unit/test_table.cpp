@@ -8,12 +8,12 @@
 using namespace xnu_sys;
 
 TEST_CASE("well-known rows") {
-    CHECK(std::string(lookup(SysClass::Bsd, 4)->name) == "write");
-    CHECK(std::string(lookup(SysClass::Bsd, 338)->name) == "stat64");
-    CHECK(std::string(lookup(SysClass::Bsd, 344)->name) == "getdirentries64");
-    CHECK(std::string(lookup(SysClass::Mach, 31)->name) == "mach_msg_trap");
+    CHECK(std::string(lookup(SysClass::Bsd, 4)->name()) == "write");
+    CHECK(std::string(lookup(SysClass::Bsd, 338)->name()) == "stat64");
+    CHECK(std::string(lookup(SysClass::Bsd, 344)->name()) == "getdirentries64");
+    CHECK(std::string(lookup(SysClass::Mach, 31)->name()) == "mach_msg_trap");
     CHECK(lookup(SysClass::Mach, 31)->nargs == 7);
-    CHECK(std::string(lookup(SysClass::Machdep, 3)->name) == "thread_fast_set_cthread_self64");
+    CHECK(std::string(lookup(SysClass::Machdep, 3)->name()) == "thread_fast_set_cthread_self64");
     CHECK(lookup(SysClass::Bsd, 100000) == nullptr);
     CHECK(lookup(SysClass::Diag, 1) == nullptr);
 }
@@ -22,7 +22,7 @@ TEST_CASE("every row is unique and supported rows have handlers") {
     std::set<std::pair<int, int>> seen;
     for (const auto& e : all_entries()) {
         CHECK(seen.insert({int(e.cls), e.nr}).second);
-        CHECK((e.support == Support::Missing || e.support == Support::XnuEnosys) == (e.thunk == nullptr));
+        CHECK((e.support == Support::Missing || e.support == Support::XnuEnosys) == (e.thunk() == nullptr));
         CHECK(lookup(e.cls, e.nr) == &e);
     }
     CHECK(seen.size() > 500);
@@ -43,18 +43,18 @@ TEST_CASE("a _nocancel twin shares its call's handler, and only a _nocancel row 
     // Every implemented X_nocancel row has a thunk, and its call X is implemented too, with the same arguments.
     int twins = 0;
     for (const auto& e : all_entries()) {
-        std::string name = e.name;
+        std::string name = e.name();
         const std::string suffix = "_nocancel";
         if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
             continue;
         std::string base_name = name.substr(0, name.size() - suffix.size());
         const SyscallEntry* base_row = nullptr;
         for (const auto& b : all_entries())
-            if (b.cls == e.cls && base_name == b.name) base_row = &b;
+            if (b.cls == e.cls && base_name == b.name()) base_row = &b;
         REQUIRE_MESSAGE(base_row, name);
-        CHECK_MESSAGE((e.thunk == nullptr) == (base_row->thunk == nullptr), name);
+        CHECK_MESSAGE((e.thunk() == nullptr) == (base_row->thunk() == nullptr), name);
         CHECK_MESSAGE(e.nargs == base_row->nargs, name);
-        if (e.thunk) twins++;
+        if (e.thunk()) twins++;
     }
     CHECK(twins >= 17);
 }
