@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <pthread.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static long now_ns(void) {
@@ -52,8 +53,27 @@ int main(int argc, char** argv) {
         printf("%ld\n", ns / n);
         return 0;
     }
+    if (!strcmp(argv[1], "forkexec")) {
+        if (argc < 4) return 2;
+        char* child_argv[] = {argv[3], NULL};
+        char* child_envp[] = {NULL};
+        long t0 = now_ns();
+        for (long i = 0; i < n; i++) {
+            pid_t pid = fork();
+            if (pid == 0) {
+                execve(argv[3], child_argv, child_envp);
+                _exit(127);
+            }
+            int status = -1;
+            if (pid < 0 || waitpid(pid, &status, 0) != pid || status != 0) return 1;
+        }
+        printf("%ld\n", (now_ns() - t0) / n);
+        return 0;
+    }
     long t0 = now_ns();
-    if (!strcmp(argv[1], "getpid"))
+    if (!strcmp(argv[1], "getpid_xor") || !strcmp(argv[1], "getpid_reg"))
+        for (long i = 0; i < n; i++) syscall(SYS_getpid);
+    else if (!strcmp(argv[1], "getpid"))
         for (long i = 0; i < n; i++) syscall(SYS_getpid);
     else if (!strcmp(argv[1], "write1"))
         for (long i = 0; i < n; i++) syscall(SYS_write, fd, &c, 1);

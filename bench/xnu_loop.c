@@ -3,7 +3,8 @@
  * `rpc`: N Mach RPC round trips, client -> server thread -> reply, each side one mach_msg2_trap per message as
  * MIG clients and servers make them (the client sends and receives in one call with a send-once reply right;
  * the server replies and receives the next request in one call). `mig`: N MIG calls to the kernel
- * (mach_port_get_refs on the task port), answered by macrun's own server. */
+ * (mach_port_get_refs on the task port), answered by macrun's own server. `getpid_xor`, `getpid_reg`: getpid
+ * through stubs of other shapes than Apple's (rt/stubs.S). `forkexec N PATH`: N times fork, execve(PATH), wait4. */
 #include "xnu.h"
 
 #include <sys/stat.h>
@@ -83,8 +84,30 @@ int main(int argc, char** argv) {
         t_printf("%ld\n", us * 1000 / n);
         return 0;
     }
+    if (!strcmp(argv[1], "forkexec")) {
+        /* fork + execve(PATH) + wait4, N times: the cost of starting a program from a program. */
+        if (argc < 4) return 2;
+        char* child_argv[] = {argv[3], 0};
+        char* child_envp[] = {0};
+        long t0 = now_us();
+        for (long i = 0; i < n; i++) {
+            long pid = t_fork();
+            if (pid == 0) {
+                BSD(execve, argv[3], child_argv, child_envp);
+                BSD(exit, 127);
+            }
+            int status = -1;
+            if (pid < 0 || BSD(wait4, pid, &status, 0, 0).err || status != 0) return 1;
+        }
+        t_printf("%ld\n", (now_us() - t0) * 1000 / n);
+        return 0;
+    }
     long t0 = now_us();
-    if (!strcmp(argv[1], "getpid"))
+    if (!strcmp(argv[1], "getpid_xor"))
+        for (long i = 0; i < n; i++) stub_getpid_xor();
+    else if (!strcmp(argv[1], "getpid_reg"))
+        for (long i = 0; i < n; i++) stub_syscall_reg(0x2000014, 0);
+    else if (!strcmp(argv[1], "getpid"))
         for (long i = 0; i < n; i++) stub_getpid();
     else if (!strcmp(argv[1], "write1"))
         for (long i = 0; i < n; i++) stub_write(fd, &c, 1);

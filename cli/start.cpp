@@ -14,6 +14,7 @@
 
 #include "loader/commpage.hpp"
 #include "mach/kglobals.hpp"
+#include "loader/code_map.hpp"
 #include "loader/macho.hpp"
 #include "loader/map.hpp"
 #include "syscalls/common.hpp"
@@ -59,6 +60,10 @@ int exec_macho(const ExecOptions& opts) {
     if (file == MAP_FAILED) return fail(path, fmt::format("cannot read: {}", strerror(errno)));
 
     macho::ParseResult parsed = macho::parse({static_cast<const uint8_t*>(file), size_t(st.st_size)});
+    // Where the image's functions start, for a backend that rewrites call sites of any shape.
+    loader::CodeMap code;
+    if (parsed.image && opts.fastpath && opts.backend->learn_code)
+        code = loader::code_map(*parsed.image, {static_cast<const uint8_t*>(file), size_t(st.st_size)});
     munmap(file, size_t(st.st_size));
     if (!parsed.image) return fail(path, parsed.error);
     const macho::Image& img = *parsed.image;
@@ -130,6 +135,7 @@ int exec_macho(const ExecOptions& opts) {
     base::g_runtime.fastpath = opts.fastpath && be.rewrites_call_sites;
     base::g_runtime.backend = be.name;
     base::g_runtime.caps = be.caps;
+    if (base::g_runtime.fastpath && be.learn_code) be.learn_code(code, mapped.slide);
     const char* step = "";
     if (int rc = be.take_over(&step))
         return fail(path, fmt::format("cannot set up the {} backend ({}): {}", be.name, step, strerror(-rc)), 1);

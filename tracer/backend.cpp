@@ -1,5 +1,6 @@
 #include "tracer/backend.hpp"
 
+#include "tracer/fastpath.hpp"
 #include "tracer/inproc.hpp"
 #include "tracer/ptrace_backend.hpp"
 #include "tracer/seccomp.hpp"
@@ -29,9 +30,9 @@ using Wait = base::BackendCaps::MachWait;
 
 constexpr Backend kBackends[] = {
     {"inproc", "SIGSYS in the program's process, then rewritten call sites (default)",
-     {true, Wait::SharedRegion}, true, true, inproc_take_over},
+     {true, Wait::SharedRegion}, true, true, fastpath::set_code_map, inproc_take_over},
     {"ptrace", "a supervisor process: seccomp RET_TRACE and ptrace",
-     {false, Wait::TaskPage}, false, false, ptrace_take_over},
+     {false, Wait::TaskPage}, false, false, nullptr, ptrace_take_over},
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "base/runtime.hpp"
+#include "loader/code_map.hpp"
 
 namespace tracer {
 
@@ -25,6 +26,8 @@ struct Backend {
     // made by program code can be caught (Syscall User Dispatch): both need macrun in the program's process.
     bool rewrites_call_sites;
     bool catches_linux_calls;
+    // With rewrites_call_sites: learns where the image's functions start (slid), to rewrite sites of any shape.
+    void (*learn_code)(const loader::CodeMap& unslid, uint64_t slide);
     // Sets up interception in the calling process, which is about to become the program: handlers, the
     // supervisor, the seccomp filter. Returns 0 or -errno, with *what naming the step that failed.
     int (*take_over)(const char** what);

@@ -27,9 +27,13 @@ class InprocThread final : public Thread {
   public:
     static constexpr uint64_t kUserTop = 0x00007ffffffff000ULL;  // end of the x86_64 user address space
 
+    // How the fast path's entry saved the vector registers (fastpath_entry.S).
+    enum class VecLayout : int { Sse = 0, Avx = 1, Xsave = 2 };
+
     // `uc` is the signal frame the call arrived in (SIGSYS), or null on the fast path, where the thread's
-    // live mask applies and `fxsave` points at the FXSAVE image the entry stub saved.
-    InprocThread(const Regs& r, ucontext_t* uc, uint8_t* fxsave) : Thread(g_inproc_pid, 0), uc_(uc), fxsave_(fxsave) {
+    // live mask applies and `vec` points at the vector registers the entry saved, in `layout`.
+    InprocThread(const Regs& r, ucontext_t* uc, uint8_t* vec = nullptr, VecLayout layout = VecLayout::Sse)
+        : Thread(g_inproc_pid, 0), uc_(uc), vec_(vec), layout_(layout) {
         regs_ = r;
     }
 
@@ -64,20 +68,39 @@ class InprocThread final : public Thread {
     void end_forked_call() override {}
 
     bool get_fxsave(uint8_t* image) override {
-        const void* src = uc_ ? static_cast<const void*>(uc_->uc_mcontext.fpregs) : fxsave_;
-        if (!src) return false;
-        memcpy(image, src, 512);
+        if (uc_) {
+            memcpy(image, uc_->uc_mcontext.fpregs, 512);
+            return true;
+        }
+        if (!vec_) return false;
+        if (layout_ == VecLayout::Xsave) {
+            memcpy(image, vec_, 512);  // XSAVE's legacy region is an FXSAVE image
+            return true;
+        }
+        // The x87 part as it is now (macrun's code leaves it alone), the SSE part as the entry saved it.
+        alignas(16) uint8_t now[512];
+        __asm__ volatile("fxsave64 %0" : "=m"(now));
+        memcpy(image, now, 512);
+        memcpy(image + 24, vec_ + 24, 4);
+        for (int i = 0; i < 16; i++) memcpy(image + 160 + 16 * i, xmm_slot(i), 16);
         return true;
     }
     bool set_fxsave(const uint8_t* image) override {
-        void* dst = uc_ ? static_cast<void*>(uc_->uc_mcontext.fpregs) : fxsave_;
-        if (!dst) return false;
-        memcpy(dst, image, 512);
-        // MXCSR bits the CPU refuses would make the kernel's restore fault: keep only valid ones.
         uint32_t mxcsr;
-        memcpy(&mxcsr, static_cast<uint8_t*>(dst) + 24, 4);
+        memcpy(&mxcsr, image + 24, 4);
+        // MXCSR bits the CPU refuses would make the restore fault: keep only valid ones.
         mxcsr &= 0xffff;
-        memcpy(static_cast<uint8_t*>(dst) + 24, &mxcsr, 4);
+        if (uc_) {
+            memcpy(uc_->uc_mcontext.fpregs, image, 512);
+            memcpy(reinterpret_cast<uint8_t*>(uc_->uc_mcontext.fpregs) + 24, &mxcsr, 4);
+            return true;
+        }
+        if (!vec_) return false;
+        // On the fast path only the SSE part is taken (the x87 registers are restored at the end of a call
+        // only from a signal frame; no call that sets them, sigreturn, runs on the fast path).
+        memcpy(vec_ + 24, &mxcsr, 4);
+        for (int i = 0; i < 16; i++) memcpy(xmm_slot(i), image + 160 + 16 * i, 16);
+        if (layout_ == VecLayout::Xsave) vec_[512] |= 3;  // XSTATE_BV: x87 and SSE hold what is written here
         return true;
     }
 
@@ -108,7 +131,11 @@ class InprocThread final : public Thread {
 
   private:
     ucontext_t* uc_;
-    uint8_t* fxsave_;
+    uint8_t* vec_;
+    VecLayout layout_;
+
+    // Where xmm<i>'s 16 bytes are in the saved area.
+    uint8_t* xmm_slot(int i) const { return vec_ + (layout_ == VecLayout::Avx ? 512 + 32 * i : 160 + 16 * i); }
     uint64_t start_block_ = 0;  // the ThreadStart of the thread create_thread made, until start_thread
 };
 

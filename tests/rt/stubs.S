@@ -92,3 +92,25 @@ _stub_##name:                       \
 
 MACH_STUB(mach_msg2_trap, 47)
 MACH_STUB(mach_reply_port, 26)
+
+// Stubs of other shapes than Apple's, as other toolchains and runtimes write them: the number set earlier and
+// another instruction right before `syscall`; and the number passed in a register (Go's syscall.Syscall shape).
+        .globl _stub_getpid_xor
+        .p2align 4
+_stub_getpid_xor:
+        mov $0x2000014, %eax
+        xor %r9d, %r9d
+        syscall
+        jae 1f
+        neg %rax
+1:      ret
+
+        .globl _stub_syscall_reg
+        .p2align 4
+_stub_syscall_reg:
+        mov %rdi, %rax
+        mov %rsi, %rdi
+        syscall
+        jae 1f
+        neg %rax
+1:      ret

@@ -87,6 +87,10 @@ static inline long t_fork(void) {
 
 /* libsystem_kernel-shaped stubs (tests/rt/stubs.S): result, or -errno. */
 long stub_getpid(void);
+/* Other stub shapes (rt/stubs.S): getpid with `xor %r9d,%r9d` before `syscall`; any call with its number in a
+ * register (number, first argument). */
+long stub_getpid_xor(void);
+long stub_syscall_reg(long number, long arg0);
 long stub_getuid(void);
 long stub_write(int fd, const void* buf, size_t n);
 long stub_read(int fd, void* buf, size_t n);
