@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cpuid.h>
+#include <cstdio>
 #include <atomic>
 #include <cerrno>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include "tracer/common.hpp"
 #include "syscalls/dispatch.hpp"
 #include "tracer/x86_decode.hpp"
+#include "base/diag.hpp"
 
 extern "C" void macrun_fast_entry_sse();
 extern "C" void macrun_fast_entry_avx();
@@ -308,7 +310,7 @@ namespace {
 
 // Redirects the instructions at [site, site + 5) to `tramp`: int3 first, so that a thread arriving meanwhile
 // is sent to the trampoline (on_sigtrap) rather than running a torn jump.
-void install_jump(uint64_t site, uint64_t tramp) {
+void install_jump(uint64_t site, uint64_t tramp, const char* how) {
     unsigned i = g_nsites.load();
     g_sites[i].site.store(site);
     g_sites[i].tramp.store(tramp);
@@ -318,6 +320,12 @@ void install_jump(uint64_t site, uint64_t tramp) {
     mem_write(site, &int3, 1);
     mem_write(site + 1, &rel, 4);
     mem_write(site, &jmp, 1);
+    if (g_runtime.trace_fd >= 0) {
+        char text[128];
+        snprintf(text, sizeof text, "fast path: the call site at %#llx now jumps to %#llx (%s)",
+                 static_cast<unsigned long long>(site), static_cast<unsigned long long>(tramp), how);
+        base::trace_event(nullptr, text);
+    }
 }
 
 void patch_fixed_number(uint64_t site, uint32_t imm, bool r10, uint64_t site_end) {
@@ -329,7 +337,7 @@ void patch_fixed_number(uint64_t site, uint32_t imm, bool r10, uint64_t site_end
     if (r10) prefix[n++] = 0x49, prefix[n++] = 0x89, prefix[n++] = 0xca;
     Region* r = region_near(site);
     uint64_t tramp = r ? build_trampoline(*r, prefix, n, kKindFixedNumber, site_end) : 0;
-    if (tramp && within_rel32(site + 5, tramp)) install_jump(site, tramp);
+    if (tramp && within_rel32(site + 5, tramp)) install_jump(site, tramp, "Apple's stub shape");
 }
 
 void patch_any_shape(Thread& t, uint64_t sys) {
@@ -340,7 +348,9 @@ void patch_any_shape(Thread& t, uint64_t sys) {
     if (!r || len > 32 || !relocate(start, len, r->next, prefix)) return refuse(sys);
     uint64_t tramp = build_trampoline(*r, prefix, len, kKindAnyNumber, sys + 2);
     if (!tramp || !within_rel32(start + 5, tramp)) return refuse(sys);
-    install_jump(start, tramp);
+    char how[64];
+    snprintf(how, sizeof how, "%zu bytes of instructions moved", len);
+    install_jump(start, tramp, how);
 }
 
 }  // namespace
