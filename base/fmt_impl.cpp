@@ -1,7 +1,9 @@
 // fmt's compiled half, built once. Debian ships it only inside a shared library and macrun links statically
 // (one contiguous text range, see tracer/sud.cpp), so its definitions (format-inl.h) are compiled in this one
 // file, instead of header-only in every file that formats text. The explicit instantiations are the templates
-// format.h declares but does not define outside header-only mode.
+// format.h declares but does not define outside header-only mode. macrun formats without locales
+// (FMT_STATIC_THOUSANDS_SEPARATOR, set for every file in meson.build): no std::locale, whose set-up would run
+// at the start of every program.
 #include <fmt/format-inl.h>
 
 FMT_BEGIN_NAMESPACE
@@ -9,8 +11,6 @@ namespace detail {
 
 template FMT_API auto dragonbox::to_decimal(float x) noexcept -> dragonbox::decimal_fp<float>;
 template FMT_API auto dragonbox::to_decimal(double x) noexcept -> dragonbox::decimal_fp<double>;
-template FMT_API locale_ref::locale_ref(const std::locale& loc);
-template FMT_API auto locale_ref::get<std::locale>() const -> std::locale;
 template FMT_API auto thousands_sep_impl(locale_ref) -> thousands_sep_result<char>;
 template FMT_API auto decimal_point_impl(locale_ref) -> char;
 template FMT_API auto thousands_sep_impl(locale_ref) -> thousands_sep_result<wchar_t>;

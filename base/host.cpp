@@ -4,6 +4,7 @@
 #include <sys/platform/x86.h>
 #include <cstring>
 #include <ctime>
+#include <sched.h>
 #include <unistd.h>
 #include <x86intrin.h>
 
@@ -77,25 +78,6 @@ int32_t cpu_subtype(const CpuidLeaves& l) {
     return ok ? 8 : 4;
 }
 
-// The frequency where CPUID publishes it: the hypervisor's timing leaf, else leaf 0x15 (TSC/crystal ratio).
-uint64_t tsc_from_cpuid() {
-    const CpuidLeaves& l = cpuid_leaves();
-    unsigned a, b, c, d;
-    if (l.l1c & (1u << 31)) {  // a hypervisor is present
-        __cpuid(0x40000000, a, b, c, d);
-        if (a >= 0x40000010) {
-            __cpuid(0x40000010, a, b, c, d);
-            if (a) return uint64_t(a) * 1000;  // kHz
-        }
-    }
-    __cpuid(0, a, b, c, d);
-    if (a >= 0x15) {
-        __cpuid(0x15, a, b, c, d);
-        if (a && b && c) return uint64_t(c) * b / a;
-    }
-    return 0;
-}
-
 uint64_t g_window_tsc = 0, g_window_ns = 0;  // where the measuring window opened
 uint64_t g_tsc_hz = 0;
 
@@ -116,7 +98,6 @@ void set_tsc_hz(uint64_t hz) { g_tsc_hz = hz; }
 
 uint64_t tsc_hz() {
     if (g_tsc_hz) return g_tsc_hz;
-    if (uint64_t hz = tsc_from_cpuid()) return g_tsc_hz = hz;
     if (!g_window_ns) tsc_window_open();
     // Both clocks run through the whole window, so what happened in it (page faults, preemption) does not
     // matter; clock_gettime goes through the vDSO, so the error is a few tens of ns in the window (0.01% in
@@ -151,8 +132,10 @@ const char* cpu_brand() {
 const HostFacts& host_facts() {
     static const HostFacts facts = [] {
         HostFacts f;
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        f.ncpus = n > 0 ? uint32_t(n) : 1;
+        // The CPUs this process may run on, as nproc and Go's runtime count them (one system call; the
+        // online count is a file to read).
+        cpu_set_t set;
+        f.ncpus = sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0 ? uint32_t(CPU_COUNT(&set)) : 1;
         f.memsize = uint64_t(sysconf(_SC_PHYS_PAGES)) * uint64_t(sysconf(_SC_PAGESIZE));
         const CpuidLeaves& l = cpuid_leaves();
         f.cpu_capabilities = capabilities(l, f.ncpus);

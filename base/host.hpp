@@ -20,11 +20,11 @@ const HostFacts& host_facts();
 // The CPUID brand string (machdep.cpu.brand_string).
 const char* cpu_brand();
 
-// The TSC frequency in Hz. From CPUID where the hypervisor (leaf 0x40000010) or the CPU (leaf 0x15) publishes
-// it; else a value handed on by the macrun that exec'd this one (set_tsc_hz), so that every process of a
-// session converts mach_absolute_time alike; else measured against CLOCK_MONOTONIC_RAW over macrun's own
-// start-up: the window opens at tsc_window_open() (the first thing macrun does) and closes at the first call
-// here, which waits only for what the window lacks of kMinTscWindowNs.
+// The TSC frequency in Hz: the value handed on by the macrun that exec'd this one (set_tsc_hz), so that every
+// process of a session converts mach_absolute_time alike; else measured against CLOCK_MONOTONIC_RAW over
+// macrun's own start-up: the window opens at tsc_window_open() (the first thing macrun does) and closes at
+// the first call here, which waits only for what the window lacks of kMinTscWindowNs. (CPUID's leaves for it,
+// 0x15 and a hypervisor's 0x40000010, cost two CPUID exits under a hypervisor, more than the measurement.)
 uint64_t tsc_hz();
 void tsc_window_open();
 void set_tsc_hz(uint64_t hz);

@@ -1,17 +1,17 @@
 #include "cli/binfmt.hpp"
+#include "cli/files.hpp"
 
 #include <cerrno>
 #include <climits>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <fstream>
 #include <string>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace macrun {
+namespace cli {
 namespace {
 
 constexpr const char* kDir = "/proc/sys/fs/binfmt_misc";
@@ -58,7 +58,7 @@ bool exists(const std::string& p) {
     return stat(p.c_str(), &st) == 0;
 }
 
-bool write_file(const std::string& path, const std::string& text, std::string& err) {
+bool write_control(const std::string& path, const std::string& text, std::string& err) {
     int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) return err = strerror(errno), false;
     ssize_t n = write(fd, text.data(), text.size());
@@ -92,14 +92,17 @@ int status() {
     }
     int registered = 0;
     for (const Format& f : kFormats) {
-        std::ifstream in(std::string(kDir) + "/" + f.name);
-        if (!in) {
+        std::string entry;
+        if (!read_file(std::string(kDir) + "/" + f.name, &entry, 65536).empty()) {
             fmt::print("{}: not registered ({})\n", f.name, f.what);
             continue;
         }
         registered++;
-        std::string line, state, interp, flags;
-        while (std::getline(in, line)) {
+        std::string state, interp, flags;
+        for (size_t at = 0; at < entry.size();) {
+            size_t nl = entry.find('\n', at);
+            std::string line = entry.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+            at = nl == std::string::npos ? entry.size() : nl + 1;
             if (line == "enabled" || line == "disabled") state = line;
             else if (!line.rfind("interpreter ", 0)) interp = line.substr(12);
             else if (!line.rfind("flags: ", 0)) flags = line.substr(7);
@@ -117,7 +120,7 @@ int uninstall() {
         for (const Format& f : kFormats) {
             std::string entry = std::string(kDir) + "/" + f.name, err;
             if (!exists(entry)) continue;
-            if (!write_file(entry, "-1", err)) {
+            if (!write_control(entry, "-1", err)) {
                 fmt::print(stderr, "macrun binfmt: cannot remove {}: {}\n", f.name, err);
                 return 1;
             }
@@ -138,13 +141,12 @@ int install(const std::string& systemd_file) {
             fmt::print(stderr, "macrun binfmt: cannot create {}: {}\n", link, strerror(errno));
             return 1;
         }
-        std::ofstream out(systemd_file);
-        if (!out) {
-            fmt::print(stderr, "macrun binfmt: cannot write {}: {}\n", systemd_file, strerror(errno));
+        std::string out = "# macOS x86_64 programs run under macrun (written by `macrun binfmt install --systemd`)\n";
+        for (const Format& f : kFormats) out += rule(f, link) + "\n";
+        if (std::string err = cli::write_file(systemd_file, out); !err.empty()) {
+            fmt::print(stderr, "macrun binfmt: cannot write {}: {}\n", systemd_file, err);
             return 1;
         }
-        out << "# macOS x86_64 programs run under macrun (written by `macrun binfmt install --systemd`)\n";
-        for (const Format& f : kFormats) out << rule(f, link) << "\n";
         fmt::print("wrote {}\n", systemd_file);
         return 0;
     }
@@ -160,11 +162,11 @@ int install(const std::string& systemd_file) {
     for (const Format& f : kFormats) {
         std::string entry = std::string(kDir) + "/" + f.name, err;
         // Installing again replaces the entry (the interpreter may have moved): remove, then register.
-        if (exists(entry) && !write_file(entry, "-1", err)) {
+        if (exists(entry) && !write_control(entry, "-1", err)) {
             fmt::print(stderr, "macrun binfmt: cannot replace {}: {}\n", f.name, err);
             return 1;
         }
-        if (!write_file(std::string(kDir) + "/register", rule(f, link), err)) {
+        if (!write_control(std::string(kDir) + "/register", rule(f, link), err)) {
             fmt::print(stderr, "macrun binfmt: cannot register {}: {}\n", f.name, err);
             return 1;
         }
@@ -196,4 +198,4 @@ int binfmt(int argc, char** argv) {
     return 2;
 }
 
-}  // namespace macrun
+}  // namespace cli

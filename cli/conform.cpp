@@ -1,4 +1,5 @@
 #include "cli/conform.hpp"
+#include "cli/files.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -7,7 +8,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <fstream>
 #include <poll.h>
 #include <string>
 #include <sys/stat.h>
@@ -17,7 +17,7 @@
 
 #include "loader/macho.hpp"
 
-namespace macrun {
+namespace cli {
 namespace {
 
 struct Outcome {
@@ -29,11 +29,8 @@ struct Outcome {
 };
 
 bool is_macho_executable(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::vector<uint8_t> head(4096);
-    in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
-    head.resize(size_t(in.gcount()));
-    if (head.size() < 4) return false;
+    std::string head;
+    if (!read_file(path, &head, 4096).empty() || head.size() < 4) return false;
     uint32_t m, filetype = 0;
     memcpy(&m, head.data(), 4);
     if (__builtin_bswap32(m) == macho::kFatMagic) return true;
@@ -184,21 +181,23 @@ int conform(int argc, char** argv, const char* argv0) {
         results.push_back(std::move(o));
     }
     if (!junit.empty()) {
-        std::ofstream x(junit);
-        x << fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"macrun-conform\" tests=\"{}\" "
+        std::string x;
+        x += fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"macrun-conform\" tests=\"{}\" "
                          "failures=\"{}\">\n",
                          results.size(), failed);
         for (const auto& o : results) {
-            x << fmt::format("  <testcase classname=\"conform\" name=\"{}\" time=\"{:.3f}\"", xml_escape(o.name), o.seconds);
-            if (o.passed) x << "/>\n";
+            x += fmt::format("  <testcase classname=\"conform\" name=\"{}\" time=\"{:.3f}\"", xml_escape(o.name), o.seconds);
+            if (o.passed) x += "/>\n";
             else
-                x << fmt::format(">\n    <failure message=\"{}\">{}</failure>\n  </testcase>\n", xml_escape(o.reason),
+                x += fmt::format(">\n    <failure message=\"{}\">{}</failure>\n  </testcase>\n", xml_escape(o.reason),
                                  xml_escape(o.output));
         }
-        x << "</testsuite>\n";
+        x += "</testsuite>\n";
+        if (std::string err = write_file(junit, x); !err.empty())
+            fmt::print(stderr, "macrun conform: cannot write {}: {}\n", junit, err);
     }
     fmt::print("{} passed, {} failed\n", passed, failed);
     return failed ? 1 : 0;
 }
 
-}  // namespace macrun
+}  // namespace cli

@@ -1,13 +1,13 @@
 #include "cli/inspect.hpp"
+#include "cli/files.hpp"
 
 #include <fmt/format.h>
-#include <fstream>
 #include <iterator>
 #include <vector>
 
 #include "loader/macho.hpp"
 
-namespace macrun {
+namespace cli {
 namespace {
 
 std::string prot(uint32_t p) {
@@ -30,13 +30,12 @@ const char* dylib_kind(macho::DylibKind k) {
 }  // namespace
 
 int inspect(const char* path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        fmt::print(stderr, "macrun inspect: {}: cannot open\n", path);
+    std::string data;
+    if (std::string err = read_file(path, &data, size_t(4) << 30); !err.empty()) {
+        fmt::print(stderr, "macrun inspect: {}: {}\n", path, err);
         return 1;
     }
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto r = macho::parse(bytes);
+    auto r = macho::parse({reinterpret_cast<const uint8_t*>(data.data()), data.size()});
     if (!r.image) {
         fmt::print(stderr, "macrun inspect: {}: {}\n", path, r.error);
         return 1;
@@ -89,4 +88,4 @@ int inspect(const char* path) {
     return 0;
 }
 
-}  // namespace macrun
+}  // namespace cli

@@ -1,5 +1,5 @@
 #pragma once
-namespace macrun {
+namespace cli {
 // `macrun inspect FILE`: prints what the loader sees. Returns the exit status.
 int inspect(const char* path);
-}  // namespace macrun
+}  // namespace cli

@@ -100,9 +100,9 @@ int main(int argc, char** argv) {
     int i = 1;
     // Started by binfmt_misc (flags PF): the program's full path, then its own argv[0] and arguments.
     const char* base = strrchr(argv[0], '/');
-    if (!strcmp(base ? base + 1 : argv[0], macrun::kBinfmtName)) {
+    if (!strcmp(base ? base + 1 : argv[0], cli::kBinfmtName)) {
         if (argc < 3) {
-            fmt::print(stderr, "macrun: started as {} without a program\n", macrun::kBinfmtName);
+            fmt::print(stderr, "macrun: started as {} without a program\n", cli::kBinfmtName);
             return 2;
         }
         opts.path = argv[1];
@@ -155,14 +155,14 @@ int main(int argc, char** argv) {
             fmt::print(stderr, "usage: macrun inspect FILE\n");
             return 2;
         }
-        return macrun::inspect(argv[i + 1]);
+        return cli::inspect(argv[i + 1]);
     }
     if (cmd == "syscalls") {
         bool missing = i + 1 < argc && !strcmp(argv[i + 1], "--missing");
         return print_syscalls(missing);
     }
-    if (cmd == "conform") return macrun::conform(argc - i - 1, argv + i + 1, argv[0]);
-    if (cmd == "binfmt") return macrun::binfmt(argc - i - 1, argv + i + 1);
+    if (cmd == "conform") return cli::conform(argc - i - 1, argv + i + 1, argv[0]);
+    if (cmd == "binfmt") return cli::binfmt(argc - i - 1, argv + i + 1);
     if (cmd == "run") {
         for (i++; i < argc; i++) {
             int r = parse_option(argv[i]);

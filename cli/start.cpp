@@ -40,7 +40,11 @@ int fail(const std::string& path, const std::string& why, int status = 126) {
 int reserve_fd(int fd, int slot) {
     rlimit rl{};
     getrlimit(RLIMIT_NOFILE, &rl);
-    int floor = rl.rlim_cur > 64 ? int(rl.rlim_cur) - 8 : 32;
+    // Near the top of the usual 1,024 descriptors, below a larger limit: the kernel grows the descriptor table
+    // up to the number taken, and growing it to a limit of tens of thousands costs more than all the rest of
+    // setting up the descriptors.
+    const uint64_t top = rl.rlim_cur > 1024 ? 1024 : rl.rlim_cur;
+    int floor = top > 64 ? int(top) - 8 : 32;
     int hi = fcntl(fd, F_DUPFD_CLOEXEC, floor);
     if (hi < 0) hi = fcntl(fd, F_DUPFD_CLOEXEC, 32);
     base::g_runtime.reserved_fds[slot] = hi;

@@ -36,6 +36,9 @@ constexpr uint64_t kMagic = 0x6b6e6c6b6e75726dULL;  // "mrunklnk"
 constexpr uint32_t kPageHeader = 16;
 
 std::atomic<int> g_owner_pid{0};  // in process: the pid these globals belong to (-1 while being reset)
+// In process: the pid whose task this process made or found (a forked child still holds its parent's until
+// it makes its own; an exec'd image starts at 0).
+int g_task_pid = 0;
 
 
 // In process, a forked child first drops what it inherited from its parent.
@@ -208,7 +211,7 @@ Task* current_task(base::Thread& t) {
     {
         IpcLock lock(t);
         Task* task = find_task(pid);
-        if (task && page_is_ours(t, task)) return task;
+        if (task && page_is_ours(t, task)) return g_task_pid = pid, task;
     }
     // A new task: its wait page first (injected calls under ptrace: no lock held).
     Task* fresh = knew<Task>();
@@ -261,6 +264,7 @@ Task* current_task(base::Thread& t) {
         if (fresh->wait_page_local) base::raw_syscall(SYS_munmap, long(fresh->wait_page_local), 4096);
         kdelete(fresh);
     }
+    if (result) g_task_pid = pid;
     return result;
 }
 
@@ -271,6 +275,9 @@ void task_reaped(base::Thread& t, int pid) {
 }
 
 void task_exit(base::Thread& t) {
+    // Where handlers run in the program's process, one that never made its task has none to tear down: the
+    // shared kernel is not touched (its pages, its lock) by programs that make no Mach call.
+    if (base::g_runtime.caps.handlers_in_program && g_task_pid != t.pid()) return;
     IpcLock lock(t);
     Task* task = find_task(t.pid());
     if (task && page_is_ours(t, task)) destroy_task(task);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cerrno>
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -276,20 +277,32 @@ bool relocate(uint64_t from, size_t len, uint64_t slot, uint8_t* out) {
 }
 }  // namespace
 
-int init() {
-    int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-    if (fd < 0) return -errno;
-    int hi = fcntl(fd, F_DUPFD_CLOEXEC, 900);
-    close(fd);
-    if (hi < 0) return -errno;
-    g_runtime.self_mem_fd = hi;
+namespace {
+
+// /proc/self/mem, opened at the first rewrite (most of a process's life it is not needed, and opening it costs
+// as much as a fifth of macrun's own start-up), on a descriptor out of the program's way. False if it cannot
+// be opened: then nothing is rewritten.
+bool open_self_mem() {
+    if (g_runtime.self_mem_fd >= 0) return true;
+    static std::atomic<bool> failed{false};
+    if (failed.load(std::memory_order_relaxed)) return false;
+    long fd = raw_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/proc/self/mem"), O_RDWR | O_CLOEXEC);
+    long hi = fd < 0 ? fd : raw_syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
+    if (fd >= 0) raw_syscall(SYS_close, fd);
+    if (hi < 0) {
+        failed.store(true, std::memory_order_relaxed);
+        return false;
+    }
     for (int& slot : g_runtime.reserved_fds)
         if (slot < 0) {
-            slot = hi;
+            slot = int(hi);
             break;
         }
-    return 0;
+    g_runtime.self_mem_fd = int(hi);
+    return true;
 }
+
+}  // namespace
 
 uint64_t trampoline_for(uint64_t site) {
     unsigned n = std::min(g_nsites.load(std::memory_order_acquire), kMaxSites);
@@ -357,7 +370,7 @@ void patch_any_shape(Thread& t, uint64_t sys) {
 
 void maybe_patch(Thread& t, uint64_t site_end, uint32_t eax) {
     const uint64_t sys = site_end - 2;
-    if (g_runtime.self_mem_fd < 0 || in_trampolines(sys)) return;
+    if (!g_runtime.fastpath || in_trampolines(sys)) return;
     uint8_t b[10];
     if (t.read(TraceeAddr(site_end - 10), b, 10) != 0) return;
     if (b[8] != 0x0f || b[9] != 0x05) return;
@@ -376,6 +389,10 @@ void maybe_patch(Thread& t, uint64_t site_end, uint32_t eax) {
     if (!fixed && (g_code.starts.empty() || refused(sys))) return;
     // Never wait for the lock: a signal handler interrupting a patch must not deadlock against it.
     if (g_lock.test_and_set(std::memory_order_acquire)) return;
+    if (!open_self_mem()) {
+        g_lock.clear(std::memory_order_release);
+        return;
+    }
     if (fixed) patch_fixed_number(site, imm, r10, site_end);
     else patch_any_shape(t, sys);
     g_lock.clear(std::memory_order_release);

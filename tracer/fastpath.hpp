@@ -20,8 +20,6 @@
 
 namespace tracer::fastpath {
 
-// Opens /proc/self/mem for writing text. Returns 0 or -errno.
-int init();
 
 // The program image's functions (from its Mach-O file), where rewriting a site of any shape finds instruction
 // boundaries. Set once, before the program runs.

@@ -255,7 +255,6 @@ int inproc_install() {
     xnu_sys::set_signal_installer(install_handler);
     xnu_sys::set_internal_signals((1ULL << (SIGSYS - 1)) | (1ULL << (SIGSEGV - 1)) | (1ULL << (SIGBUS - 1)) |
                                   (1ULL << (SIGTRAP - 1)));
-    if (g_runtime.fastpath && fastpath::init() != 0) g_runtime.fastpath = false;
     return 0;
 }
 
