@@ -20,7 +20,7 @@ measure() {  # measure PIN CMD...: median ns per call over 5 runs
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }'; }
 
 printf '%-8s %-9s %-8s %12s %12s %8s\n' call cpus backend "native ns" "macrun ns" ratio
-for call in getpid write1 fstat; do
+for call in getpid getpid_xor getpid_reg write1 fstat; do
     for pin in pinned unpinned; do
         native=$(measure $pin build/bench/native-loop $call "$n")
         for backend in inproc sigsys ptrace; do
@@ -56,21 +56,40 @@ for pin in pinned unpinned; do
 done
 echo
 
-startup() {  # median microseconds of 20 runs of CMD
-    for _ in $(seq 20); do
-        local t0 t1
-        t0=$(date +%s%N)
-        "$@" >/dev/null
-        t1=$(date +%s%N)
-        echo $(((t1 - t0) / 1000))
-    done | median
+# Start to exit, timed by hyperfine without a shell (-N): a static Mach-O that makes no call but exit against
+# a static native ELF that returns from main. The median of 300 runs, in microseconds.
+hf_median_us() {
+    local json
+    json=$(mktemp)
+    hyperfine -N --warmup 20 --runs 300 --export-json "$json" "$@" >/dev/null 2>&1
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(" ".join("%.0f" % (x["median"] * 1e6) for x in r))' "$json"
+    rm -f "$json"
 }
-native_us=$(startup build/bench/native-true)
-for backend in inproc ptrace; do
-    ours_us=$(startup $M --backend=$backend run build/tests/progs/hello)
-    printf 'start-to-exit of a trivial static Mach-O, %-6s: %6s us (native static ELF %s us, %s)\n' \
-        $backend "$ours_us" "$native_us" "$(ratio "$ours_us" "$native_us")"
-done
+read -r native_us inproc_us ptrace_us < <(hf_median_us build/bench/native-true \
+    "$M --backend=inproc run build/tests/cli/exitcode" "$M --backend=ptrace run build/tests/cli/exitcode")
+echo
+printf '%-34s %10s %10s %8s\n' "start and exit" "native us" "macrun us" ratio
+printf '%-34s %10s %10s %8s\n' "static program, inproc" "$native_us" "$inproc_us" "$(ratio "$inproc_us" "$native_us")"
+printf '%-34s %10s %10s %8s\n' "static program, ptrace" "$native_us" "$ptrace_us" "$(ratio "$ptrace_us" "$native_us")"
+
+# fork + execve + wait4 of a trivial program, from a program of the same kind, per iteration.
+forks=$((n / 500 > 50 ? n / 500 : 50))
+native_fe=$(measure unpinned build/bench/native-loop forkexec "$forks" build/bench/native-true)
+ours_fe=$(measure unpinned $M run build/bench/xnu_loop forkexec "$forks" build/tests/cli/exitcode)
+printf '%-34s %10s %10s %8s\n' "fork+exec+wait, inproc (ns)" "$native_fe" "$ours_fe" "$(ratio "$ours_fe" "$native_fe")"
+
+# Resident memory of an idle process (blocked reading an empty pipe): the Mach-O under macrun against the
+# same loop built for Linux, in KiB.
+rss_kib() {
+    "$@" < <(sleep 1) >/dev/null &
+    local pid=$!
+    sleep 0.5
+    awk '/^VmRSS:/ {print $2}' /proc/$pid/status
+    wait $pid 2>/dev/null
+}
+native_rss=$(rss_kib build/bench/native-loop idle 0)
+ours_rss=$(rss_kib $M run build/bench/xnu_loop idle 0)
+printf '%-34s %10s %10s %8s\n' "resident memory when idle (KiB)" "$native_rss" "$ours_rss" "+$((ours_rss - native_rss))"
 
 # Per-call cost of each candidate interception mechanism for a fake XNU getpid, measured directly
 # (bench/mechanisms.c); prints its own table.

@@ -4,7 +4,7 @@
  * MIG clients and servers make them (the client sends and receives in one call with a send-once reply right;
  * the server replies and receives the next request in one call). `mig`: N MIG calls to the kernel
  * (mach_port_get_refs on the task port), answered by macrun's own server. `getpid_xor`, `getpid_reg`: getpid
- * through stubs of other shapes than Apple's (rt/stubs.S). `forkexec N PATH`: N times fork, execve(PATH), wait4. */
+ * through stubs of other shapes than Apple's (rt/stubs.S). `forkexec N PATH`: N times fork, execve(PATH), wait4. `idle`: reads stdin to its end. */
 #include "xnu.h"
 
 #include <sys/stat.h>
@@ -82,6 +82,11 @@ int main(int argc, char** argv) {
         long us = argv[1][0] == 'r' ? rpc_loop(n) : mig_loop(n);
         if (us < 0) return 1;
         t_printf("%ld\n", us * 1000 / n);
+        return 0;
+    }
+    if (!strcmp(argv[1], "idle")) {  /* blocks reading stdin until it ends */
+        char b;
+        while (BSD(read, 0, &b, 1).val > 0) {}
         return 0;
     }
     if (!strcmp(argv[1], "forkexec")) {
