@@ -24,6 +24,7 @@ constexpr size_t kSignature = 0x000, kCapabilities64 = 0x010, kVersion = 0x01e, 
                  kNtShift = 0x05c, kNtNsBase = 0x060, kNtGeneration = 0x068, kGtodGeneration = 0x06c,
                  kApproxTimeSupported = 0x088, kBoottimeUsec = 0x0c8;
 constexpr uint16_t kThisVersion = 14;
+static_assert(kCommpageSyscallGadget == 0x7fffffe01ffcULL, "loader/enter.S jumps to the gadget by its address");
 
 template <typename T>
 void put(uint8_t* page, size_t off, T v) { std::memcpy(page + off, &v, sizeof v); }

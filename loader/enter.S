@@ -26,7 +26,10 @@ macrun_enter_thread:
         jmp *%r11
 
 // macrun_enter_main(entry, rsp, argc, argv, envp, apple): call an LC_MAIN entry as dyld would, as
-// main(argc, argv, envp, apple), then exit with its return value through the XNU exit call (BSD 1).
+// main(argc, argv, envp, apple), then exit with its return value through the XNU exit call (BSD 1). The call
+// is made from the `syscall` at the end of the commpage's text page (loader/commpage.hpp,
+// kCommpageSyscallGadget), outside macrun's own text: trapped calls must come from the program's side, where
+// Syscall User Dispatch and the seccomp filter see them.
         .globl macrun_enter_main
         .type macrun_enter_main, @function
 macrun_enter_main:
@@ -41,7 +44,7 @@ macrun_enter_main:
         call *%r11
         mov %eax, %edi
         mov $0x2000001, %eax
-        syscall
-        hlt
+        movabs $0x7fffffe01ffc, %r11
+        jmp *%r11
 
         .section .note.GNU-stack,"",@progbits
