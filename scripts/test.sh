@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: the layering check, unit tests, the Mach-O conformance programs under each backend,
-# command-line integration tests, the parser fuzzer (bounded) and the LIEF differential check. Ends with "N passed, N failed".
+# The whole test suite: the layering check, unit tests, the x86 decoder against llvm-objdump, the Mach-O
+# conformance programs under each backend, command-line integration tests, the parser fuzzer (bounded) and
+# the LIEF differential check. Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ninja -C build >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
@@ -32,6 +33,12 @@ if [ -n "$u" ]; then
 else
     add 0 1
 fi
+
+echo "== x86 decoder against llvm-objdump"
+timeout 300 tests/decode_diff.sh >"$logs/decode" 2>&1
+grep -E '^not ok' "$logs/decode" | head -n 20
+tail -n 1 "$logs/decode"
+count_from "$logs/decode"
 
 for backend in inproc sigsys ptrace; do
     echo "== conformance programs (backend $backend)"

@@ -2,7 +2,9 @@
 // shape: where each instruction of a function starts and ends, which ones branch (and to where), and which
 // address memory relative to rip. It knows the one-byte, 0F, 0F38 and 0F3A opcode maps, legacy and REX
 // prefixes, VEX and EVEX. Whatever it does not know it reports as undecodable, and the caller then leaves
-// the site alone: a wrong length would make a rewrite corrupt the program.
+// the site alone: a wrong length would make a rewrite corrupt the program. It says the same of encodings the
+// Intel SDM reserves and of those whose length or target differs between processors (66 before a near
+// branch, UD0, AMD's XOP and SSE4a forms). tests/unit/test_x86_decode.cpp and tests/decode_diff.sh check it.
 #pragma once
 
 #include <cstddef>
