@@ -279,6 +279,10 @@ Image parse_thin(const Reader& r, uint64_t slice_offset) {
                 need(16);
                 img.function_starts = linkedit(r, lc + 8, r.size(), "LC_FUNCTION_STARTS");
                 break;
+            case LC_DATA_IN_CODE:
+                need(16);
+                img.data_in_code = linkedit(r, lc + 8, r.size(), "LC_DATA_IN_CODE");
+                break;
             case LC_BUILD_VERSION:
                 need(24);
                 img.build = BuildVersion{r.u32(lc + 8, "platform"), r.u32(lc + 12, "minos"), r.u32(lc + 16, "sdk"),
@@ -447,7 +451,7 @@ const char* load_command_name(uint32_t cmd) {
         case LC_DYLD_EXPORTS_TRIE: return "LC_DYLD_EXPORTS_TRIE";
         case LC_DYLD_CHAINED_FIXUPS: return "LC_DYLD_CHAINED_FIXUPS";
         case 0x1d: return "LC_CODE_SIGNATURE";
-        case 0x29: return "LC_DATA_IN_CODE";
+        case LC_DATA_IN_CODE: return "LC_DATA_IN_CODE";
         case 0x2b: return "LC_DYLIB_CODE_SIGN_DRS";
         case 0x2c: return "LC_ENCRYPTION_INFO_64";
         case 0x2d: return "LC_LINKER_OPTION";

@@ -47,6 +47,7 @@ inline constexpr uint32_t LC_DYLD_INFO_ONLY = 0x22 | LC_REQ_DYLD;
 inline constexpr uint32_t LC_LOAD_UPWARD_DYLIB = 0x23 | LC_REQ_DYLD;
 inline constexpr uint32_t LC_VERSION_MIN_MACOSX = 0x24;
 inline constexpr uint32_t LC_FUNCTION_STARTS = 0x26;
+inline constexpr uint32_t LC_DATA_IN_CODE = 0x29;
 inline constexpr uint32_t LC_MAIN = 0x28 | LC_REQ_DYLD;
 inline constexpr uint32_t LC_SOURCE_VERSION = 0x2a;
 inline constexpr uint32_t LC_BUILD_VERSION = 0x32;
@@ -124,7 +125,7 @@ struct Image {
     std::vector<Symbol> symbols;
     std::optional<Dysymtab> dysymtab;
     std::optional<DyldInfo> dyld_info;
-    std::optional<LinkeditRange> chained_fixups, exports_trie, function_starts;
+    std::optional<LinkeditRange> chained_fixups, exports_trie, function_starts, data_in_code;
     std::optional<BuildVersion> build;
     std::optional<std::array<uint8_t, 16>> uuid;
 

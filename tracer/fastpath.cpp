@@ -223,7 +223,19 @@ size_t plan_any_shape(Thread& t, uint64_t sys, uint64_t* start) {
     if (t.read(TraceeAddr(fb), g_fn, fe - fb) != 0) return 0;
     g_fn_base = fb;
     size_t ninsn = 0, ntargets = 0, at_sys = SIZE_MAX;
+    // Data inside the function (jump tables, LC_DATA_IN_CODE) is stepped over, not decoded.
+    auto data = std::lower_bound(g_code.data.begin(), g_code.data.end(), fb,
+                                 [](const loader::CodeRange& r, uint64_t a) { return r.end <= a; });
     for (size_t off = 0; off < fe - fb;) {
+        if (data != g_code.data.end() && fb + off >= data->begin) {
+            if (fb + off < data->end) {
+                if (sys >= data->begin && sys < data->end) return 0;
+                off = data->end - fb;
+                continue;
+            }
+            ++data;
+            continue;
+        }
         x86::Insn in = x86::decode(g_fn + off, fe - fb - off, fb + off);
         if (!in.length || ninsn == kMaxInsns) return 0;
         if (fb + off == sys) {
@@ -249,6 +261,9 @@ size_t plan_any_shape(Thread& t, uint64_t sys, uint64_t* start) {
     if (sys - a < 3) return 0;
     for (size_t i = 0; i < ntargets; i++)
         if (g_targets[i] > a && g_targets[i] <= sys) return 0;
+    // Jump tables' entries are branch targets too.
+    auto jt = std::upper_bound(g_code.jump_targets.begin(), g_code.jump_targets.end(), a);
+    if (jt != g_code.jump_targets.end() && *jt <= sys) return 0;
     *start = a;
     return sys - a;
 }
@@ -316,7 +331,9 @@ unsigned patched_count() { return g_nsites.load(); }
 void set_code_map(const loader::CodeMap& unslid, uint64_t slide) {
     g_code = unslid;
     for (uint64_t& a : g_code.starts) a += slide;
+    for (uint64_t& a : g_code.jump_targets) a += slide;
     for (loader::CodeRange& r : g_code.ranges) r.begin += slide, r.end += slide;
+    for (loader::CodeRange& r : g_code.data) r.begin += slide, r.end += slide;
 }
 
 namespace {

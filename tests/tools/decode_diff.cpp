@@ -2,8 +2,8 @@
 // function of the code map (loader::code_map), from its start to the next start or the end of its section,
 // decodes linearly with tracer::x86::decode and prints "ADDR LEN" (hex address, decimal length) per
 // instruction, or "ADDR ? LEFT" at the first instruction the decoder refuses (LEFT: the bytes it was given,
-// up to the end of the run), which ends that function. Data in code (LC_DATA_IN_CODE: jump tables) is not
-// decoded: a run ends where such data starts and another begins after it. tests/decode_diff.sh compares the
+// up to the end of the run), which ends that function. Data in code (LC_DATA_IN_CODE: jump tables, from the
+// code map) is not decoded: a run ends where such data starts and another begins after it. tests/decode_diff.sh compares the
 // result with llvm-objdump. Files that are not Mach-O are skipped; a Mach-O file the parser refuses is
 // reported on stderr and makes the exit status 1.
 #include <algorithm>
@@ -34,40 +34,6 @@ std::span<const uint8_t> section_bytes(const macho::Image& img, const std::vecto
     return {};
 }
 
-uint32_t u32(const std::vector<uint8_t>& file, uint64_t off) {
-    uint32_t v = 0;
-    if (off + 4 <= file.size()) memcpy(&v, file.data() + off, 4);
-    return v;
-}
-
-// The image's data-in-code ranges as addresses, sorted. The parser does not keep LC_DATA_IN_CODE, so the load
-// commands are walked here: mach_header_64 is 32 bytes, a linkedit_data_command is {cmd, cmdsize, dataoff,
-// datasize}, and each data_in_code_entry is {uint32 offset from the header, uint16 length, uint16 kind}
-// (xnu EXTERNAL_HEADERS/mach-o/loader.h).
-std::vector<std::pair<uint64_t, uint64_t>> data_in_code(const macho::Image& img, const std::vector<uint8_t>& file) {
-    constexpr uint32_t LC_DATA_IN_CODE = 0x29;
-    std::vector<std::pair<uint64_t, uint64_t>> out;
-    uint64_t lc = img.slice_offset + 32, ncmds = u32(file, img.slice_offset + 16);
-    for (uint64_t i = 0; i < ncmds && lc + 8 <= file.size(); i++) {
-        uint32_t cmd = u32(file, lc), size = u32(file, lc + 4);
-        if (cmd == LC_DATA_IN_CODE) {
-            uint64_t off = img.slice_offset + u32(file, lc + 8), end = off + u32(file, lc + 12);
-            for (; off + 8 <= end && off + 8 <= file.size(); off += 8) {
-                uint32_t at = u32(file, off);
-                uint16_t len;
-                memcpy(&len, file.data() + off + 4, 2);
-                for (const macho::Segment& seg : img.segments)
-                    for (const macho::Section& s : seg.sections)
-                        if (at >= s.offset && at < s.offset + s.size)
-                            out.push_back({s.addr + (at - s.offset), s.addr + (at - s.offset) + len});
-            }
-        }
-        if (size < 8) break;
-        lc += size;
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
 
 bool dump(const char* path) {
     std::ifstream in(path, std::ios::binary);
@@ -82,7 +48,8 @@ bool dump(const char* path) {
     }
     const macho::Image& img = *parsed.image;
     loader::CodeMap map = loader::code_map(img, file);
-    std::vector<std::pair<uint64_t, uint64_t>> data = data_in_code(img, file);
+    std::vector<std::pair<uint64_t, uint64_t>> data;
+    for (const loader::CodeRange& r : map.data) data.emplace_back(r.begin, r.end);
     printf("# %s\n", path);
     for (size_t i = 0; i < map.starts.size(); i++) {
         uint64_t start = map.starts[i];
