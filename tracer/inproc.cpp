@@ -219,7 +219,7 @@ extern "C" [[noreturn]] void macrun_thread_start(tracer::ThreadStart* block) {
         base::raw_syscall(SYS_futex, long(&block->ready), FUTEX_WAIT_PRIVATE, 0, 0);
     tracer::ThreadStart ts = *block;
     tracer::setup_thread_altstack();
-    if (tracer::sud::active()) tracer::sud::enable_current_thread();
+    tracer::sud::enable_or_die();
     if (ts.gs_base) base::raw_syscall(SYS_arch_prctl, ARCH_SET_GS, long(ts.gs_base));
     macrun_enter_regs(&ts.regs);
     __builtin_unreachable();

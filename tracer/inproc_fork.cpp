@@ -15,20 +15,15 @@ void inproc_after_fork() {
     // Signals the handlers send to "this process" (nosys's SIGSYS, default actions) must reach the child.
     g_inproc_pid = int(raw_syscall(SYS_getpid));
     // Syscall User Dispatch does not survive fork: the child turns it on again.
-    if (sud::active()) sud::enable_current_thread();
+    sud::enable_or_die();
     // /proc/self/mem was opened by the parent and keeps naming the parent's memory: a call site the child
     // patched through it would be rewritten in the parent, pointing at a trampoline the parent does not have.
-    // Reopen it on the same (reserved) descriptor number.
+    // Drop it; the child opens its own at its first rewrite (a child that execs at once never needs one).
     if (g_runtime.self_mem_fd >= 0) {
-        long fd = raw_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/proc/self/mem"), O_RDWR | O_CLOEXEC);
-        if (fd >= 0) {
-            raw_syscall(SYS_dup3, fd, g_runtime.self_mem_fd, O_CLOEXEC);
-            raw_syscall(SYS_close, fd);
-        } else {
-            // No way to patch safely: the child keeps every call on the trapping path.
-            raw_syscall(SYS_close, g_runtime.self_mem_fd);
-            g_runtime.self_mem_fd = -1;
-        }
+        raw_syscall(SYS_close, g_runtime.self_mem_fd);
+        for (int& slot : g_runtime.reserved_fds)
+            if (slot == g_runtime.self_mem_fd) slot = -1;
+        g_runtime.self_mem_fd = -1;
     }
 }
 

@@ -1,5 +1,8 @@
 #include "sud.hpp"
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <elf.h>
@@ -47,5 +50,13 @@ int enable_current_thread() {
 bool active() { return g_active; }
 
 bool in_vdso(uint64_t addr) { return addr >= g_vdso_lo && addr < g_vdso_hi; }
+
+void enable_or_die() {
+    if (!g_active || enable_current_thread() == 0) return;
+    static const char msg[] = "macrun: cannot turn on syscall user dispatch for a new thread or process\n";
+    ssize_t w = write(2, msg, sizeof msg - 1);
+    (void)w;
+    syscall(SYS_exit_group, 127);
+}
 
 }  // namespace tracer::sud

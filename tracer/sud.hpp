@@ -13,6 +13,11 @@ namespace tracer::sud {
 // Turns dispatch on for the calling thread. Returns 0 or -errno (old kernels: EINVAL).
 int enable_current_thread();
 
+// For a new thread or a forked child of a process that has dispatch: turns it on, and ends the process with
+// a message if that fails, since dispatch is then what traps the program's calls (no seccomp filter backs it
+// up) and a call that reached Linux untranslated would do something else.
+void enable_or_die();
+
 // Whether dispatch was turned on for the process (the first call decides).
 bool active();
 
