@@ -58,6 +58,17 @@ int main(int argc, char** argv) {
         while (read(0, &b, 1) > 0) {}
         return 0;
     }
+    if (!strcmp(argv[1], "forkwait")) {
+        long t0 = now_ns();
+        for (long i = 0; i < n; i++) {
+            pid_t pid = fork();
+            if (pid == 0) _exit(0);
+            int status = -1;
+            if (pid < 0 || waitpid(pid, &status, 0) != pid || status != 0) return 1;
+        }
+        printf("%ld\n", (now_ns() - t0) / n);
+        return 0;
+    }
     if (!strcmp(argv[1], "forkexec")) {
         if (argc < 4) return 2;
         char* child_argv[] = {argv[3], NULL};

@@ -72,8 +72,12 @@ printf '%-34s %10s %10s %8s\n' "start and exit" "native us" "macrun us" ratio
 printf '%-34s %10s %10s %8s\n' "static program, inproc" "$native_us" "$inproc_us" "$(ratio "$inproc_us" "$native_us")"
 printf '%-34s %10s %10s %8s\n' "static program, ptrace" "$native_us" "$ptrace_us" "$(ratio "$ptrace_us" "$native_us")"
 
-# fork + execve + wait4 of a trivial program, from a program of the same kind, per iteration.
+# fork + exit + wait4, and fork + execve + wait4 of a trivial program, from a program of the same kind, per
+# iteration.
 forks=$((n / 500 > 50 ? n / 500 : 50))
+native_fw=$(measure unpinned build/bench/native-loop forkwait "$forks")
+ours_fw=$(measure unpinned $M run build/bench/xnu_loop forkwait "$forks")
+printf '%-34s %10s %10s %8s\n' "fork+exit+wait, inproc (ns)" "$native_fw" "$ours_fw" "$(ratio "$ours_fw" "$native_fw")"
 native_fe=$(measure unpinned build/bench/native-loop forkexec "$forks" build/bench/native-true)
 ours_fe=$(measure unpinned $M run build/bench/xnu_loop forkexec "$forks" build/tests/cli/exitcode)
 printf '%-34s %10s %10s %8s\n' "fork+exec+wait, inproc (ns)" "$native_fe" "$ours_fe" "$(ratio "$ours_fe" "$native_fe")"

@@ -4,7 +4,7 @@
  * MIG clients and servers make them (the client sends and receives in one call with a send-once reply right;
  * the server replies and receives the next request in one call). `mig`: N MIG calls to the kernel
  * (mach_port_get_refs on the task port), answered by macrun's own server. `getpid_xor`, `getpid_reg`: getpid
- * through stubs of other shapes than Apple's (rt/stubs.S). `forkexec N PATH`: N times fork, execve(PATH), wait4. `idle`: reads stdin to its end. */
+ * through stubs of other shapes than Apple's (rt/stubs.S). `forkexec N PATH`: N times fork, execve(PATH), wait4. `idle`: reads stdin to its end. `forkwait N`: N times fork, exit, wait4. */
 #include "xnu.h"
 
 #include <sys/stat.h>
@@ -87,6 +87,17 @@ int main(int argc, char** argv) {
     if (!strcmp(argv[1], "idle")) {  /* blocks reading stdin until it ends */
         char b;
         while (BSD(read, 0, &b, 1).val > 0) {}
+        return 0;
+    }
+    if (!strcmp(argv[1], "forkwait")) {  /* fork + exit + wait4, N times */
+        long t0 = now_us();
+        for (long i = 0; i < n; i++) {
+            long pid = t_fork();
+            if (pid == 0) BSD(exit, 0);
+            int status = -1;
+            if (pid < 0 || BSD(wait4, pid, &status, 0, 0).err || status != 0) return 1;
+        }
+        t_printf("%ld\n", (now_us() - t0) * 1000 / n);
         return 0;
     }
     if (!strcmp(argv[1], "forkexec")) {
