@@ -4,7 +4,8 @@
  * MIG clients and servers make them (the client sends and receives in one call with a send-once reply right;
  * the server replies and receives the next request in one call). `mig`: N MIG calls to the kernel
  * (mach_port_get_refs on the task port), answered by macrun's own server. `getpid_xor`, `getpid_reg`: getpid
- * through stubs of other shapes than Apple's (rt/stubs.S). `forkexec N PATH`: N times fork, execve(PATH), wait4. `idle`: reads stdin to its end. `forkwait N`: N times fork, exit, wait4. */
+ * through stubs of other shapes than Apple's (rt/stubs.S). `forkexec N PATH`: N times fork, execve(PATH), wait4.
+ * `forkwait N`: N times fork, exit, wait4. `idle`: reads stdin to its end. */
 #include "xnu.h"
 
 #include <sys/stat.h>
