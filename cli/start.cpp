@@ -63,7 +63,9 @@ int exec_macho(const ExecOptions& opts) {
     void* file = mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
     if (file == MAP_FAILED) return fail(path, fmt::format("cannot read: {}", strerror(errno)));
 
-    macho::ParseResult parsed = macho::parse({static_cast<const uint8_t*>(file), size_t(st.st_size)});
+    macho::ParseOptions no_names;
+    no_names.symbol_names = false;
+    macho::ParseResult parsed = macho::parse({static_cast<const uint8_t*>(file), size_t(st.st_size)}, no_names);
     // Where the image's functions start, for a backend that rewrites call sites of any shape.
     loader::CodeMap code;
     if (parsed.image && opts.fastpath && opts.backend->learn_code)

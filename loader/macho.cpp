@@ -41,12 +41,15 @@ class Reader {
     }
     // A NUL-terminated string that must end before `limit`.
     std::string cstring(uint64_t off, uint64_t limit, const char* what) const {
+        return std::string(cstring_view(off, limit, what));
+    }
+    std::string_view cstring_view(uint64_t off, uint64_t limit, const char* what) const {
         if (limit > bytes_.size()) limit = bytes_.size();
         if (off >= limit) throw ParseError{fmt::format("{}: string offset {:#x} is out of range", what, off)};
         const char* p = reinterpret_cast<const char*>(bytes_.data() + off);
         size_t n = strnlen(p, limit - off);
         if (n == limit - off) throw ParseError{fmt::format("{}: string at {:#x} is not NUL-terminated", what, off)};
-        return std::string(p, n);
+        return std::string_view(p, n);
     }
     void check_range(uint64_t off, uint64_t len, const char* what) const {
         if (off > bytes_.size() || bytes_.size() - off < len)
@@ -135,7 +138,7 @@ void parse_thread(const Reader& r, uint64_t lc, uint32_t cmdsize, Image& img) {
     if (!img.unixthread) throw ParseError{"LC_UNIXTHREAD carries no x86_THREAD_STATE64"};
 }
 
-void parse_symtab(const Reader& r, uint64_t lc, uint64_t slice_size, Image& img) {
+void parse_symtab(const Reader& r, uint64_t lc, uint64_t slice_size, Image& img, const ParseOptions& opts) {
     uint32_t symoff = r.u32(lc + 8, "symoff"), nsyms = r.u32(lc + 12, "nsyms");
     uint32_t stroff = r.u32(lc + 16, "stroff"), strsize = r.u32(lc + 20, "strsize");
     if (uint64_t(symoff) + uint64_t(nsyms) * 16 > slice_size)
@@ -156,12 +159,13 @@ void parse_symtab(const Reader& r, uint64_t lc, uint64_t slice_size, Image& img)
         s.value = r.u64(e + 8, "n_value");
         if (strx >= strsize)
             throw ParseError{fmt::format("symbol {}: name index {:#x} lies outside the string table", i, strx)};
-        s.name = r.cstring(uint64_t(stroff) + strx, uint64_t(stroff) + strsize, "symbol name");
+        std::string_view name = r.cstring_view(uint64_t(stroff) + strx, uint64_t(stroff) + strsize, "symbol name");
+        if (opts.symbol_names) s.name = name;
         img.symbols.push_back(std::move(s));
     }
 }
 
-Image parse_thin(const Reader& r, uint64_t slice_offset) {
+Image parse_thin(const Reader& r, uint64_t slice_offset, const ParseOptions& opts) {
     Image img;
     img.slice_offset = slice_offset;
     img.slice_size = r.size();
@@ -237,7 +241,7 @@ Image parse_thin(const Reader& r, uint64_t slice_offset) {
             case LC_SYMTAB:
                 need(24);
                 if (img.symtab_syms) throw ParseError{"more than one LC_SYMTAB"};
-                parse_symtab(r, lc, r.size(), img);
+                parse_symtab(r, lc, r.size(), img, opts);
                 break;
             case LC_DYSYMTAB: {
                 need(80);
@@ -325,11 +329,11 @@ Image parse_thin(const Reader& r, uint64_t slice_offset) {
     return img;
 }
 
-Image parse_any(std::span<const uint8_t> file) {
+Image parse_any(std::span<const uint8_t> file, const ParseOptions& opts) {
     Reader r(file);
     if (file.size() < 4) throw ParseError{fmt::format("file is too short to be a Mach-O ({} bytes)", file.size())};
     uint32_t be_magic = r.be32(0, "magic");
-    if (be_magic != kFatMagic && be_magic != kFatMagic64) return parse_thin(r, 0);
+    if (be_magic != kFatMagic && be_magic != kFatMagic64) return parse_thin(r, 0, opts);
 
     // Fat file: big-endian header and arch table. 0xcafebabe is also the Java class magic; there the second
     // word is a class-file version (>= 45), far more than any real fat file's architecture count.
@@ -349,7 +353,7 @@ Image parse_any(std::span<const uint8_t> file) {
         if (off > file.size() || size > file.size() - off)
             throw ParseError{fmt::format("fat slice for x86_64 ({:#x} bytes at {:#x}) lies outside the file", size,
                                          off)};
-        Image img = parse_thin(Reader(file.subspan(off, size)), off);
+        Image img = parse_thin(Reader(file.subspan(off, size)), off, opts);
         return img;
     }
     throw ParseError{fmt::format("fat file has no x86_64 slice (it has: {})", have)};
@@ -386,9 +390,9 @@ std::optional<uint64_t> Image::entry() const {
     return std::nullopt;
 }
 
-ParseResult parse(std::span<const uint8_t> file) {
+ParseResult parse(std::span<const uint8_t> file, const ParseOptions& opts) {
     try {
-        return ParseResult{parse_any(file), {}};
+        return ParseResult{parse_any(file, opts), {}};
     } catch (const ParseError& e) {
         return ParseResult{std::nullopt, e.message};
     }

@@ -143,9 +143,16 @@ struct ParseResult {
     std::string error;  // set when image is empty
 };
 
+struct ParseOptions {
+    // Symbols' names. Running a program needs only their values (the code map); building a string for each
+    // of the tens of thousands a large program has costs milliseconds at every start. Without names the same
+    // checks are made and Symbol::name is left empty.
+    bool symbol_names = true;
+};
+
 // Parses a whole file (thin or fat). From a fat file the x86_64 slice is chosen; a file without one is refused,
 // naming the architectures it has.
-ParseResult parse(std::span<const uint8_t> file);
+ParseResult parse(std::span<const uint8_t> file, const ParseOptions& opts = {});
 
 const char* filetype_name(uint32_t filetype);
 const char* cputype_name(uint32_t cputype);
