@@ -47,6 +47,10 @@ struct Region {
 
 struct Site {
     std::atomic<uint64_t> site{0}, tramp{0};
+    // The bytes the jump replaced (the jump's 5 and the unreached rest up to the syscall's end), so that a
+    // later rewrite in the same function decodes the program as it was written.
+    uint8_t len = 0;
+    uint8_t orig[32] = {};
 };
 
 Region g_regions[16];
@@ -222,6 +226,11 @@ size_t plan_any_shape(Thread& t, uint64_t sys, uint64_t* start) {
     if (!function_of(sys, &fb, &fe) || fe - fb > kMaxFunction || sys + 2 > fe) return 0;
     if (t.read(TraceeAddr(fb), g_fn, fe - fb) != 0) return 0;
     g_fn_base = fb;
+    // Sites already rewritten in this function are read as the program had them.
+    for (unsigned i = 0, n = std::min(g_nsites.load(), kMaxSites); i < n; i++) {
+        uint64_t at = g_sites[i].site.load(std::memory_order_relaxed);
+        if (at >= fb && at + g_sites[i].len <= fe) memcpy(g_fn + (at - fb), g_sites[i].orig, g_sites[i].len);
+    }
     size_t ninsn = 0, ntargets = 0, at_sys = SIZE_MAX;
     // Data inside the function (jump tables, LC_DATA_IN_CODE) is stepped over, not decoded.
     auto data = std::lower_bound(g_code.data.begin(), g_code.data.end(), fb,
@@ -340,8 +349,10 @@ namespace {
 
 // Redirects the instructions at [site, site + 5) to `tramp`: int3 first, so that a thread arriving meanwhile
 // is sent to the trampoline (on_sigtrap) rather than running a torn jump.
-void install_jump(uint64_t site, uint64_t tramp, const char* how) {
+void install_jump(uint64_t site, uint64_t tramp, const uint8_t* orig, size_t len, const char* how) {
     unsigned i = g_nsites.load();
+    g_sites[i].len = uint8_t(len);
+    memcpy(g_sites[i].orig, orig, len);
     g_sites[i].site.store(site);
     g_sites[i].tramp.store(tramp);
     g_nsites.store(i + 1, std::memory_order_release);
@@ -367,7 +378,12 @@ void patch_fixed_number(uint64_t site, uint32_t imm, bool r10, uint64_t site_end
     if (r10) prefix[n++] = 0x49, prefix[n++] = 0x89, prefix[n++] = 0xca;
     Region* r = region_near(site);
     uint64_t tramp = r ? build_trampoline(*r, prefix, n, kKindFixedNumber, site_end) : 0;
-    if (tramp && within_rel32(site + 5, tramp)) install_jump(site, tramp, "Apple's stub shape");
+    uint8_t orig[10];
+    const size_t len = site_end - site;
+    memcpy(orig, prefix, 5);  // mov $N,%eax
+    if (r10) memcpy(orig + 5, prefix + 5, 3);
+    orig[len - 2] = 0x0f, orig[len - 1] = 0x05;
+    if (tramp && within_rel32(site + 5, tramp)) install_jump(site, tramp, orig, len, "Apple's stub shape");
 }
 
 void patch_any_shape(Thread& t, uint64_t sys) {
@@ -380,7 +396,7 @@ void patch_any_shape(Thread& t, uint64_t sys) {
     if (!tramp || !within_rel32(start + 5, tramp)) return refuse(sys);
     char how[64];
     snprintf(how, sizeof how, "%zu bytes of instructions moved", len);
-    install_jump(start, tramp, how);
+    install_jump(start, tramp, g_fn + (start - g_fn_base), len + 2, how);
 }
 
 }  // namespace

@@ -43,6 +43,9 @@ int main(void) {
     for (int i = 0; i < 5000; i++) same &= stub_getpid_xor() == pid;
     CHECK(same, "getpid through `xor %r9d,%r9d; syscall`, 5000 times, always the pid");
     same = 1;
+    for (int i = 0; i < 5000; i++) same &= stub_getpid_twice() == pid;
+    CHECK(same, "two sites of other shapes in one function (the first after a rip-relative lea), 5000 times");
+    same = 1;
     for (int i = 0; i < 5000; i++) same &= stub_syscall_reg(0x2000014, 0) == pid;
     CHECK(same, "getpid with the number in a register, 5000 times, always the pid");
     bad = 0;

@@ -114,3 +114,21 @@ _stub_syscall_reg:
         jae 1f
         neg %rax
 1:      ret
+
+// Two calls of other shapes in one function, the first after a 7-byte rip-relative lea: once the first site
+// is rewritten, the bytes after its jump are leftovers, and the second site's rewrite must still find the
+// instruction boundaries. Returns the pid, or -1 if the two results differ.
+        .globl _stub_getpid_twice
+        .p2align 4
+_stub_getpid_twice:
+        mov $0x2000014, %eax
+        lea 0(%rip), %r11
+        syscall
+        mov %rax, %r8
+        mov $0x2000014, %eax
+        xor %r9d, %r9d
+        syscall
+        cmp %rax, %r8
+        je 1f
+        mov $-1, %rax
+1:      ret

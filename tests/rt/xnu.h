@@ -91,6 +91,8 @@ long stub_getpid(void);
  * register (number, first argument). */
 long stub_getpid_xor(void);
 long stub_syscall_reg(long number, long arg0);
+/* Two getpid calls of other shapes in one function (the pid, or -1 if they differ). */
+long stub_getpid_twice(void);
 long stub_getuid(void);
 long stub_write(int fd, const void* buf, size_t n);
 long stub_read(int fd, void* buf, size_t n);
