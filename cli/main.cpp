@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/host.hpp"
+#include "loader/commpage.hpp"
 #include "cli/binfmt.hpp"
 #include "cli/conform.hpp"
 #include "cli/inspect.hpp"
@@ -70,6 +71,7 @@ int run(cli::ExecOptions& opts) {
             continue;
         }
         if (!strncmp(*e, "MACRUN_SESSION=", 15) && opts.session.empty()) opts.session = *e + 15;
+        if (!strncmp(*e, "MACRUN_COMMPAGE_RETRY=", 22)) continue;
         if (!strncmp(*e, "MACRUN_TRACE_FD=", 16)) {
             int fd = atoi(*e + 16);
             if (opts.trace_fd < 0 && opts.trace_file.empty()) opts.trace_fd = fd;
@@ -93,8 +95,23 @@ int run(cli::ExecOptions& opts) {
 
 }  // namespace
 
+// The commpage's address is fixed by the ABI, and the kernel may have put this process's own stack there (see
+// loader::reserve_commpage): then macrun starts itself again, for a stack placed elsewhere, a few times at
+// most. The count travels in MACRUN_COMMPAGE_RETRY, which the program never sees.
+static void reserve_commpage_or_restart(char** argv) {
+    if (loader::reserve_commpage()) return;
+    const char* tries = getenv("MACRUN_COMMPAGE_RETRY");
+    int n = tries ? atoi(tries) : 0;
+    if (n >= 8) return;  // map_commpage reports the address as in use
+    char value[16];
+    snprintf(value, sizeof value, "%d", n + 1);
+    setenv("MACRUN_COMMPAGE_RETRY", value, 1);
+    execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char** argv) {
     base::tsc_window_open();  // the TSC is measured over start-up (base/host.hpp)
+    reserve_commpage_or_restart(argv);
     cli::ExecOptions opts;
     bool whole_argv = false;
     int i = 1;

@@ -71,9 +71,23 @@ void fill_commpage(uint8_t* page, const HostFacts& f) {
     put<uint64_t>(page, kBoottimeUsec, uint64_t(boot_usec));
 }
 
-std::string map_commpage() {
-    void* p = mmap(reinterpret_cast<void*>(kCommpageBase), 2 * 4096, PROT_READ | PROT_WRITE,
+namespace {
+bool g_reserved = false;
+}
+
+bool reserve_commpage() {
+    if (g_reserved) return true;
+    void* p = mmap(reinterpret_cast<void*>(kCommpageBase), 2 * 4096, PROT_NONE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p == reinterpret_cast<void*>(kCommpageBase)) return g_reserved = true;
+    if (p != MAP_FAILED) munmap(p, 2 * 4096);  // a kernel without MAP_FIXED_NOREPLACE put it elsewhere
+    return false;
+}
+
+std::string map_commpage() {
+    // Over macrun's own reservation when it made one (MAP_FIXED replaces it), else where nothing is yet.
+    void* p = mmap(reinterpret_cast<void*>(kCommpageBase), 2 * 4096, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | (g_reserved ? MAP_FIXED : MAP_FIXED_NOREPLACE), -1, 0);
     if (p == MAP_FAILED || p != reinterpret_cast<void*>(kCommpageBase)) {
         if (p != MAP_FAILED) munmap(p, 2 * 4096);
         return fmt::format("cannot map the commpage at {:#x}: the address is in use", kCommpageBase);

@@ -14,6 +14,10 @@ inline constexpr uint64_t kCommpageBase = 0x00007fffffe00000ULL;
 // thread stopped outside a system call (the `int $0x82` gate).
 inline constexpr uint64_t kCommpageSyscallGadget = kCommpageBase + 0x2000 - 4;
 
+// Reserves the commpage's two pages before anything else can take them. False when something is there already:
+// the kernel's random placement of the process's own stack can cover 0x7fffffe00000 (about one start in
+// 10^5; seen in CI), and then only starting again, with a stack placed elsewhere, helps.
+bool reserve_commpage();
 // Maps the commpage and fills what does not depend on time. Returns an empty string or an error message.
 std::string map_commpage();
 // Writes the nanotime data (what mach_absolute_time converts the TSC with) and makes the data page read-only.
