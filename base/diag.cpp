@@ -19,16 +19,20 @@ bool first_report(unsigned cls, uint32_t nr) {
     return !(g_reported[cls < 5 ? cls : 0][slot / 64].fetch_or(bit, std::memory_order_relaxed) & bit);
 }
 
+// Writes the trace prefix when `traced` ("[pid tid] ", or "[pid] " without a thread), then `a` `text` `b` and a newline, cut to
+// one 1 KiB line.
+void write_line(int fd, bool traced, Thread* t, const char* a, const char* text, const char* b) {
+    char line[1024];
+    size_t p = traced ? trace_prefix(t, line, sizeof line) : 0;
+    int n = snprintf(line + p, sizeof line - p, "%s%s%s\n", a, text, b);
+    write_all(fd, line, p + (n < 0 ? 0 : size_t(n) < sizeof line - p ? size_t(n) : sizeof line - p - 1));
+}
+
 // "macrun: TEXT" on the diagnostics descriptor, and "[pid] TRACE_TEXT" in the trace when it goes elsewhere.
 void say(const char* text, const char* trace_text) {
-    char line[1024];
-    int n = snprintf(line, sizeof line, "macrun: %s\n", text);
-    write_all(g_runtime.diag_fd, line, size_t(n) < sizeof line ? size_t(n) : sizeof line - 1);
-    if (g_runtime.trace_fd >= 0 && g_runtime.trace_fd != g_runtime.diag_fd) {
-        size_t p = trace_prefix(nullptr, line, sizeof line);
-        n = snprintf(line + p, sizeof line - p, "%s\n", trace_text);
-        write_all(g_runtime.trace_fd, line, p + (size_t(n) < sizeof line - p ? size_t(n) : sizeof line - p - 1));
-    }
+    write_line(g_runtime.diag_fd, false, nullptr, "macrun: ", text, "");
+    if (g_runtime.trace_fd >= 0 && g_runtime.trace_fd != g_runtime.diag_fd)
+        write_line(g_runtime.trace_fd, true, nullptr, "", trace_text, "");
 }
 
 }  // namespace
@@ -76,11 +80,7 @@ void report_linux_call(uint32_t nr, uint64_t addr) {
 void trace_note(const char* text) { say(text, text); }
 
 void trace_event(Thread* t, const char* text) {
-    if (g_runtime.trace_fd < 0) return;
-    char line[1024];
-    size_t p = trace_prefix(t, line, sizeof line);
-    int n = snprintf(line + p, sizeof line - p, "--- %s ---\n", text);
-    write_all(g_runtime.trace_fd, line, p + (size_t(n) < sizeof line - p ? size_t(n) : sizeof line - p - 1));
+    if (g_runtime.trace_fd >= 0) write_line(g_runtime.trace_fd, true, t, "--- ", text, " ---");
 }
 
 }  // namespace base

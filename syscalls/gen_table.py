@@ -168,7 +168,7 @@ def main():
                         f"{{ return {handler_name(r, by_name)}(t{args}); }}\n")
         # The table holds no pointers: names and notes are offsets into one string block and handlers are
         # indices into kThunks, so the table is read-only data that needs no relocation when macrun (a static
-        # PIE) starts; only kThunks is relocated, a page instead of seventeen.
+        # PIE) starts; only g_thunks is relocated, a page instead of seventeen.
         strings, offsets = [], {}
 
         def string_offset(text):
@@ -178,13 +178,13 @@ def main():
             return offsets[text]
 
         impl_index = {}
-        c.write("\nconstexpr Thunk kThunks[] = {\n")
+        c.write("\n}  // namespace\n\nconst Thunk g_thunks[] = {\n")
         for r in rows:
             if r["support"] in ("missing", "enosys"):
                 continue
             impl_index[(r["cls"], r["num"])] = len(impl_index)
             c.write(f"    thunk_{r['cls']}_{r['num']},\n")
-        c.write("};\n\n")
+        c.write("};\n\nnamespace {\n\n")
         c.write("constexpr SyscallEntry kEntries[] = {\n")
         for r in rows:
             decs = ", ".join(f"Decoder::{d}" for _, _, d in r["args"])
@@ -220,7 +220,6 @@ def main():
         c.write("std::span<const SyscallEntry> all_entries() { return kEntries; }\n\n")
         c.write("const char* SyscallEntry::name() const { return kStrings + name_offset; }\n")
         c.write("const char* SyscallEntry::note() const { return kStrings + note_offset; }\n")
-        c.write("Thunk SyscallEntry::thunk() const { return handler < 0 ? nullptr : kThunks[handler]; }\n\n")
         c.write("}  // namespace xnu_sys\n")
 
 

@@ -42,10 +42,14 @@ struct SyscallEntry {
 
     const char* name() const;
     const char* note() const;  // for partial support; "" otherwise
-    Thunk thunk() const;       // nullptr when the call is missing
+    Thunk thunk() const;       // nullptr when the call is missing (inline: every dispatch asks)
     bool no_return() const { return flags & kNoReturn; }
     bool trap_path() const { return flags & kTrapPath; }
 };
+
+// The handlers of the implemented calls, indexed by SyscallEntry::handler (generated).
+extern const Thunk g_thunks[];
+inline Thunk SyscallEntry::thunk() const { return handler < 0 ? nullptr : g_thunks[handler]; }
 
 // nullptr when xnu has no call with this number in this class.
 const SyscallEntry* lookup(SysClass cls, uint32_t nr);

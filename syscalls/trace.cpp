@@ -30,12 +30,7 @@ struct Line {
     void write_to(int fd) {
         if (len >= sizeof buf) len = sizeof buf - 1;
         buf[len++] = '\n';
-        const char* p = buf;
-        while (len) {
-            ssize_t w = ::write(fd, p, len);
-            if (w <= 0) return;
-            p += w, len -= size_t(w);
-        }
+        base::write_all(fd, buf, len);
     }
 };
 

@@ -39,6 +39,7 @@ constexpr size_t kKindOffset = 13, kSiteEndOffset = 16, kSlowOffset = 24;
 enum : uint8_t { kKindFixedNumber = 0, kKindAnyNumber = 1 };
 constexpr size_t kRegion = 1 << 16;  // per 2 GiB window: a page for the entry pointer, then slots
 constexpr unsigned kMaxSites = 4096;
+constexpr size_t kMaxMoved = 30;  // the most bytes of instructions a rewrite moves before a `syscall`
 
 struct Region {
     uint64_t base = 0;  // first byte; the entry pointer lives here
@@ -50,7 +51,7 @@ struct Site {
     // The bytes the jump replaced (the jump's 5 and the unreached rest up to the syscall's end), so that a
     // later rewrite in the same function decodes the program as it was written.
     uint8_t len = 0;
-    uint8_t orig[32] = {};
+    uint8_t orig[kMaxMoved + 2] = {};
 };
 
 Region g_regions[16];
@@ -96,11 +97,11 @@ uint64_t entry_for_this_cpu() {
     return uint64_t(a) + b <= 4096 - 64 ? reinterpret_cast<uint64_t>(&macrun_fast_entry_xsave) : 0;
 }
 
-// A region within +-2 GiB of `site`, allocated on first use.
-Region* region_near(uint64_t site) {
+// A region within +-2 GiB of `site` with room for a slot of `size` bytes, allocated on first use.
+Region* region_near(uint64_t site, size_t size) {
     for (Region& r : g_regions) {
         if (!r.base) continue;
-        if (within_rel32(site + 5, r.base) && within_rel32(site + 5, r.base + kRegion) && r.next + kSlot <= r.base + kRegion)
+        if (within_rel32(site + 5, r.base) && within_rel32(site + 5, r.base + kRegion) && r.next + size <= r.base + kRegion)
             return &r;
     }
     for (Region& r : g_regions) {
@@ -376,7 +377,7 @@ void patch_fixed_number(uint64_t site, uint32_t imm, bool r10, uint64_t site_end
     prefix[n++] = 0xb8;
     memcpy(prefix + n, &imm, 4), n += 4;
     if (r10) prefix[n++] = 0x49, prefix[n++] = 0x89, prefix[n++] = 0xca;
-    Region* r = region_near(site);
+    Region* r = region_near(site, kSlot);
     uint64_t tramp = r ? build_trampoline(*r, prefix, n, kKindFixedNumber, site_end) : 0;
     uint8_t orig[10];
     const size_t len = site_end - site;
@@ -389,9 +390,10 @@ void patch_fixed_number(uint64_t site, uint32_t imm, bool r10, uint64_t site_end
 void patch_any_shape(Thread& t, uint64_t sys) {
     uint64_t start = 0;
     size_t len = plan_any_shape(t, sys, &start);
-    Region* r = len && g_nsites.load() < kMaxSites && !trampoline_for(start) ? region_near(start) : nullptr;
-    uint8_t prefix[kSlot];
-    if (!r || len > 32 || !relocate(start, len, r->next, prefix)) return refuse(sys);
+    if (!len || len > kMaxMoved || g_nsites.load() >= kMaxSites || trampoline_for(start)) return refuse(sys);
+    Region* r = region_near(start, 2 * kSlot);
+    uint8_t prefix[kMaxMoved];
+    if (!r || !relocate(start, len, r->next, prefix)) return refuse(sys);
     uint64_t tramp = build_trampoline(*r, prefix, len, kKindAnyNumber, sys + 2);
     if (!tramp || !within_rel32(start + 5, tramp)) return refuse(sys);
     char how[64];
