@@ -66,6 +66,14 @@ check "[inproc] a syscall site of another shape than Apple's is rewritten (instr
     "$M --trace=$tmp/shape.txt run build/bench/xnu_loop getpid_xor 1000 >/dev/null && [ \$(grep -c 'call site at $xor_site now jumps to .* (3 bytes of instructions moved)' $tmp/shape.txt) -eq 1 ]"
 check "[inproc] with --no-fastpath nothing is rewritten" bash -c \
     "$M --no-fastpath --trace=$tmp/shape2.txt run build/bench/xnu_loop getpid_xor 1000 >/dev/null && ! grep -q 'fast path:' $tmp/shape2.txt"
+check "[inproc] dispatch alone traps the program's calls: an exec'd Linux program has no seccomp filter" bash -c \
+    "$M run $C/execv /bin/grep -q '^Seccomp:[[:space:]]*0' /proc/self/status"
+check "[ptrace] under ptrace the program carries the RET_TRACE filter" bash -c \
+    "$M --backend=ptrace run $C/execv /bin/grep -q '^Seccomp:[[:space:]]*2' /proc/self/status"
+check "a Mach-O exec'd by a Mach-O gets the TSC frequency its parent had (--tsc-hz handed on)" bash -c \
+    "$M --tsc-hz=1234567890 run $C/execv $P/commpage | grep -q '^# hw.cpufrequency 1234567890\$'"
+check "hw.ncpu counts the CPUs the process may run on (taskset -c 0: 1)" bash -c \
+    "taskset -c 0 $M run $P/commpage | grep -q '^# hw.ncpu 1\$'"
 check "[inproc] a raw Linux system call from Mach-O code is ignored as XNU ignores class 0, said once per number" bash -c \
     "$M run $C/linux_syscall 2>$tmp/e >/dev/null && [ \$(grep -c 'made Linux system call' $tmp/e) -eq 2 ]"
 for b in inproc ptrace; do
@@ -109,6 +117,17 @@ if [ -x .cache/zig/zig ]; then
     fi
 fi
 
+check "inspect of a directory: a clear error, status 1" bash -c "$M inspect /tmp 2>&1 | grep -q 'is a directory'; [ \${PIPESTATUS[0]} -eq 1 ]"
+check "inspect of a device: refused without reading it" bash -c "timeout 5 $M inspect /dev/zero 2>&1 | grep -q 'not a regular file'"
+# The layering check on a tree of its own: a forbidden include and a backend named outside tracer/ fail it.
+mkdir -p "$tmp/layers/base" "$tmp/layers/mach" "$tmp/layers/tracer" "$tmp/layers/syscalls"
+echo '#pragma once' > "$tmp/layers/tracer/x.hpp"
+echo '#include "base/y.hpp"' > "$tmp/layers/mach/ok.cpp"; echo '#pragma once' > "$tmp/layers/base/y.hpp"
+check "the layering check passes a tree whose includes point down" python3 tests/check_layering.py "$tmp/layers"
+echo '#include "tracer/x.hpp"' > "$tmp/layers/mach/bad.cpp"
+echo 'bool f(const char* b) { return !strcmp(b, "ptrace"); }' > "$tmp/layers/syscalls/named.cpp"
+check "the layering check fails on an include that points up, and on a backend named outside tracer/" bash -c \
+    "python3 tests/check_layering.py $tmp/layers > $tmp/layers.out; [ \$? -eq 1 ] && grep -q 'mach/bad.cpp:1: mach/ may not include tracer/' $tmp/layers.out && grep -q 'syscalls/named.cpp:1: tests which backend runs' $tmp/layers.out"
 check "inspect shows segments, entry and symbols" output_has 'entry: LC_UNIXTHREAD rip 0x1000' $M inspect $P/hello
 check "inspect of a bad file fails cleanly" bash -c "$M inspect $tmp/trunc 2>/dev/null; [ \$? -eq 1 ]"
 check "syscalls prints the support table" output_has '^[0-9]+ implemented, [0-9]+ partial, [0-9]+ missing, [0-9]+ ENOSYS on xnu too$' $M syscalls

@@ -36,6 +36,11 @@ int main(void) {
     unsigned long caps = U64(0x10);
     CHECK(caps & 0x200, "_cpu_capabilities has k64Bit");
     int ncpu = sysctl_int("hw.ncpu");
+    /* For the command-line checks (tests/integration.sh): the CPU count and the TSC frequency macrun reports. */
+    long freq = 0;
+    size_t flen = sizeof freq;
+    BSD(sysctlbyname, "hw.cpufrequency", 15, &freq, &flen, 0, 0);
+    t_printf("# hw.ncpu %d\n# hw.cpufrequency %ld\n", ncpu, freq);
     CHECK(ncpu >= 1 && U8(0x22) == (ncpu > 255 ? 255 : ncpu), "_COMM_PAGE_NCPUS matches hw.ncpu");
     CHECK(((caps >> 16) & 0xff) == U8(0x22), "kNumCPUs in _cpu_capabilities matches");
     CHECK(U8(0x34) == sysctl_int("hw.activecpu"), "_COMM_PAGE_ACTIVE_CPUS matches hw.activecpu");

@@ -59,6 +59,21 @@ int main(void) {
           "fork through the same site: the child runs on and exits 7");
     CHECK(stub_syscall_reg(0x2000014, 0) == pid, "and getpid through it still works after");
 
+    /* A child rewrites a site the parent has not used yet: the rewrite must be the child's alone (it opens its
+     * own /proc/self/mem), and the parent's copy of the site must still work as the parent first uses it. */
+    long uid = BSD0(getuid).val;
+    r = t_fork();
+    if (r == 0) {
+        int ok_child = 1;
+        for (int i = 0; i < 100; i++) ok_child &= stub_getuid() == uid;
+        BSD(exit, ok_child ? 0 : 1);
+    }
+    status = -1;
+    CHECK(r > 0 && BSD(wait4, r, &status, 0, 0).val == r && status == 0, "a child's calls through a fresh stub");
+    same = 1;
+    for (int i = 0; i < 100; i++) same &= stub_getuid() == uid;
+    CHECK(same, "the parent's calls through the same stub, after the child rewrote its copy");
+
     /* xmm registers survive calls through both kinds of rewritten site. */
     static const unsigned char pattern[16] __attribute__((aligned(16))) = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     unsigned char back[2][16] __attribute__((aligned(16)));
